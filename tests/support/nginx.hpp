@@ -1,0 +1,72 @@
+// A real nginx with fixed responses, several sites, plain HTTP or TLS with SNI.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tests/support/pki.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace vnetdiag::testing {
+
+/// One fixed response. `path` is an nginx prefix location ("/" matches everything not matched by a
+/// longer prefix). Headers are sent on every status (`add_header ... always`); a Content-Type
+/// header replaces the default text/plain. For 301/302/303/307/308 nginx puts the `Location`
+/// header (or else `body`) into the Location field, as `return` does.
+struct NginxLocation {
+  std::string path = "/";
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  /// >0: instead of `body`, serve a large (>= 1 MiB, about a minute's worth) body at this many
+  /// bytes per second (limit_rate) with status 200, so the response never finishes quickly.
+  std::size_t trickle_bytes_per_second = 0;
+};
+
+/// One nginx server block.
+struct NginxSite {
+  std::string listen_ip = "127.0.0.1";  ///< any 127.x address or ::1
+  std::uint16_t port = 0;               ///< 0 = a free port (or the port of same_port_as)
+  bool tls = false;
+  std::optional<CertFiles> cert;        ///< required when tls; the chain file is served
+  std::string server_name = "_";        ///< SNI / Host selection among sites sharing a port
+  std::vector<NginxLocation> locations; ///< empty = one location "/" answering 200 "ok\n"
+  /// Index of an earlier site whose ip:port this site shares (for SNI-selected certificates).
+  /// Sites with the same explicit listen_ip and port share it too. The first site on a port is
+  /// the default_server; sites sharing a port must agree on `tls`.
+  std::optional<std::size_t> same_port_as;
+};
+
+/// A real nginx (single process: master_process off) serving several sites, sandboxed in a
+/// TempDir (-p prefix, -e error log, pid and temp paths inside it). Ready when constructed.
+class Nginx {
+ public:
+  /// Writes the config under `dir`, starts nginx and waits until every port accepts.
+  Nginx(std::vector<NginxSite> sites, const TempDir& dir);
+  /// Stops and reaps nginx.
+  ~Nginx();
+  Nginx(const Nginx&) = delete;
+  Nginx& operator=(const Nginx&) = delete;
+
+  /// The port of sites[site_index].
+  std::uint16_t port(std::size_t site_index) const;
+  /// nginx's process id.
+  pid_t pid() const;
+  /// The end of nginx's error log (info level; includes start-up errors).
+  std::string log_tail() const;
+  /// The generated nginx.conf, for failure messages.
+  const std::string& config_text() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vnetdiag::testing
