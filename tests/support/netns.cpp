@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -61,9 +62,27 @@ void remove_orphaned_namespaces() {
   }
 }
 
+// flock on a lock file that is still the one at `path` (the previous holder unlinks it while
+// still holding the lock, so an open that raced with that unlink must try again).
+UniqueFd lock_file(const std::filesystem::path& path) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+      return {};
+    }
+    struct stat held {};
+    struct stat named {};
+    if (::fstat(fd.get(), &held) == 0 && ::stat(path.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
+        held.st_dev == named.st_dev) {
+      return fd;
+    }
+  }
+  return {};
+}
+
 // flock-reserves 10.231.<k>.0/24 for this object's lifetime; the lock dies with the process, so a
 // crashed test never blocks a subnet. Also skips /24s the machine itself already uses.
-UniqueFd reserve_subnet(int& subnet) {
+UniqueFd reserve_subnet(int& subnet, std::filesystem::path& lock_path) {
   static std::atomic<int> counter{0};
   const std::filesystem::path lock_dir = std::filesystem::is_directory("/run/lock") ? "/run/lock" : "/tmp";
   // Spread processes over the range so parallel test runs rarely probe the same locks.
@@ -72,8 +91,8 @@ UniqueFd reserve_subnet(int& subnet) {
   for (int i = 0; i < kSubnets; ++i) {
     const int candidate = 1 + (start + i) % kSubnets;
     const auto path = lock_dir / ("vnetdiag-netns-" + std::to_string(candidate) + ".lock");
-    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-    if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    auto fd = lock_file(path);
+    if (!fd) {
       continue;
     }
     const auto in_use =
@@ -82,6 +101,7 @@ UniqueFd reserve_subnet(int& subnet) {
                                      in_use.output.find(" " + host_veth(candidate) + " ") != std::string::npos;
     if (in_use.exit_code == 0 && only_our_stale_veth) {
       subnet = candidate;
+      lock_path = path;
       return fd;
     }
   }
@@ -135,7 +155,7 @@ BlackholeNetns::BlackholeNetns(int addresses) : address_count_(addresses) {
   std::call_once(swept, remove_orphaned_namespaces);
   static std::atomic<int> instances{0};
   name_ = std::string(kNamePrefix) + std::to_string(::getpid()) + "-" + std::to_string(++instances);
-  subnet_lock_ = reserve_subnet(subnet_);
+  subnet_lock_ = reserve_subnet(subnet_, subnet_lock_path_);
 
   try {
     const TempDir scratch;
@@ -196,7 +216,11 @@ void BlackholeNetns::teardown() noexcept {
   } catch (...) {
     // Destructors must not throw; a leftover is swept by the next run (pid no longer alive).
   }
-  subnet_lock_.reset();
+  if (subnet_lock_) {
+    // Unlink while still holding the lock; see lock_file for the other side.
+    ::unlink(subnet_lock_path_.c_str());
+    subnet_lock_.reset();
+  }
 }
 
 std::vector<std::string> BlackholeNetns::addresses() const {

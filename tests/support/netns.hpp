@@ -1,6 +1,7 @@
 // A network namespace whose addresses black-hole TCP and UDP, for real timeouts.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,9 @@ namespace vnetdiag::testing {
 /// addresses really time out (no RST, no ICMP). Needs root, `ip` and `nft`.
 ///
 /// Namespace "vndtest-<pid>-<n>"; veth "vndh<k>" (host, 10.231.<k>.1/24) and "vndn<k>" (inside,
-/// 10.231.<k>.2 ...). <k> is reserved across processes with an flock on /run/lock/vnetdiag-netns-<k>.lock
-/// so parallel test processes never share a /24. IPv6 is off on the veth (no link-local chatter).
+/// 10.231.<k>.2 ...). <k> is reserved across processes with an flock on
+/// /run/lock/vnetdiag-netns-<k>.lock (removed again afterwards), so parallel test processes never
+/// share a /24. IPv6 is off on the veth (no link-local chatter).
 class BlackholeNetns {
  public:
   /// True when namespaces can be made here (root, `ip netns`, `nft` inside a namespace); otherwise
@@ -43,6 +45,7 @@ class BlackholeNetns {
   int subnet_ = 0;
   int address_count_ = 0;
   UniqueFd subnet_lock_;
+  std::filesystem::path subnet_lock_path_;
   bool namespace_created_ = false;
   bool veth_created_ = false;
 };
