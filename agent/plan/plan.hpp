@@ -1,0 +1,76 @@
+// The plan: every target to probe for this workspace (or, without one, this cloud), with what each
+// answer should look like, plus the settings the engine and discovery need. Built without probing.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "agent/plan/cloud.hpp"
+#include "agent/plan/config.hpp"
+#include "agent/plan/workspace.hpp"
+#include "probes/net/address.hpp"
+#include "probes/proxy/proxy_config.hpp"
+#include "probes/target.hpp"
+
+namespace vnetdiag {
+
+/// One target of the plan: what to probe and how to judge the answer.
+struct PlannedTarget {
+  /// Where the name should resolve. (Not named `Endpoint`: vnetdiag::Endpoint is an address and port.)
+  enum class Expect {
+    private_expected,  ///< a private endpoint serves it: a private (or in-VNet) address, through the privatelink zone
+    public_expected,   ///< a public service: a public address
+    either,            ///< the inputs do not say
+  };
+
+  std::string id;                ///< catalog id ("storage.blob"), or "extra.<host>" from the config
+  ProbeTarget probe;             ///< host, port, TLS, request; for a not-testable entry the host may be a wildcard
+  std::string service;           ///< human name
+  std::string category;          ///< "storageAccount", ... (see Category)
+  bool required = false;         ///< false: situational
+  std::string privatelink_zone;  ///< the zone the CNAME chain should pass through; "" when none is asserted
+  Expect expect = Expect::either;
+  std::vector<std::string> expected_ips;  ///< from the config: the private endpoint's IPs
+  std::vector<int> reachable_statuses;    ///< statuses of `probe.http` meaning "reachable and allowed"
+  std::string not_testable;      ///< non-empty: not probed; the reason, shown to the user
+  std::string doc_url;
+  std::string facts;             ///< where the row comes from in azureml-network-facts.md
+};
+
+/// "private", "public", "either".
+std::string_view to_string(PlannedTarget::Expect expect);
+
+/// The plan and the settings (from the config, or defaults) that the run needs.
+struct Plan {
+  Cloud cloud = Cloud::public_cloud;
+  std::optional<WorkspaceInfo> workspace;
+  std::vector<PlannedTarget> targets;   ///< sorted by category, id, host, port; no duplicate host:port
+  std::vector<Cidr> vnet;
+  std::vector<Endpoint> dns_servers;    ///< resolvers to ask besides the system's
+  Endpoint azure_dns = Config::default_azure_dns();
+  std::string metadata_url;
+  std::string resolv_conf, hosts_file, ca_file;
+  Budgets budgets;
+  std::optional<ProxySettings> proxy;   ///< set: use instead of the environment's proxy variables
+  std::vector<std::string> skipped;     ///< "id host:port" of targets the config skipped
+  std::vector<std::string> warnings;    ///< config entries that matched nothing, and similar
+};
+
+/// Builds the plan. With a workspace: every host it needs (unknown names give "not testable" entries that
+/// say which input is missing). Without: the cloud's required endpoints, the package repositories and this
+/// machine's environment. Pass `choose_cloud()`'s answer as `cloud`.
+Plan build_plan(const std::optional<WorkspaceInfo>& workspace, const Config& config, Cloud cloud);
+
+/// True when the engine should probe the target (it is testable).
+bool probed(const PlannedTarget& target);
+
+/// The plan as JSON (`vnetdiag targets --json`); proxy passwords are masked.
+nlohmann::json plan_to_json(const Plan& plan);
+
+/// The plan as an aligned text table: id, host:port, category, required, expectation, zone, check.
+std::string render_plan_table(const Plan& plan);
+
+}  // namespace vnetdiag
