@@ -6,6 +6,7 @@
 #include <string>
 
 #include "agent/plan/catalog.hpp"
+#include "tests/plan/support.hpp"
 
 namespace vnetdiag {
 
@@ -161,6 +162,21 @@ TEST_CASE("category names are the workspace-diagnostics names", "[plan][catalog]
   CHECK(to_string(Category::package_repositories) == "packageRepositories");
   CHECK(parse_category("keyVault") == Category::key_vault);
   CHECK_FALSE(parse_category("keyvault"));
+}
+
+}  // namespace vnetdiag
+
+namespace vnetdiag {
+
+TEST_CASE("the user documentation lists every target of every cloud", "[plan][catalog][docs]") {
+  const auto doc = test::fixture("../../docs/catalog.md");
+  for (auto cloud : kClouds) {
+    for (const auto& r : catalog(cloud)) {
+      INFO(to_string(cloud) << " " << r.id << " " << r.host);
+      CHECK(doc.find("| `" + std::string(r.id) + "` |") != std::string::npos);
+      if (r.host != "<discovery>") CHECK(doc.find("`" + std::string(r.host) + "`") != std::string::npos);
+    }
+  }
 }
 
 }  // namespace vnetdiag

@@ -168,3 +168,19 @@ TEST_CASE("an http URL splits into scheme, host, port and path", "[plan][config]
 }
 
 }  // namespace vnetdiag
+
+namespace vnetdiag {
+
+TEST_CASE("the example in the user documentation is a valid config", "[plan][config][docs]") {
+  const auto doc = test::fixture("../../docs/config.md");
+  const auto start = doc.find("```jsonc\n");
+  REQUIRE(start != std::string::npos);
+  const auto body = start + 9;
+  const auto end = doc.find("```", body);
+  REQUIRE(end != std::string::npos);
+  const auto config = test::value_of(parse_config(doc.substr(body, end - body), "config.md"));
+  CHECK(config.extra_hosts.size() == 2);
+  CHECK(config.expect_private_endpoints == true);
+}
+
+}  // namespace vnetdiag
