@@ -190,6 +190,16 @@ struct TargetResult {
   std::optional<HttpEvidence> http;
   std::string used_address;           ///< the address TLS/HTTP ran over ("" through a proxy)
   bool deadline = false;              ///< some phase was cut short by the global deadline
+  std::string internal_error;         ///< a bug in vnetdiag stopped this target's probe (never a network fault)
+  double ms = 0;
+};
+
+/// All targets' results, in the order the targets were given.
+struct RunResult {
+  std::vector<TargetResult> targets;
+  bool deadline_hit = false;  ///< some work was cut short by the global deadline
+  bool interrupted = false;   ///< `stop()` was called (Ctrl-C, SIGTERM)
+  std::size_t concurrency = 0;  ///< targets in flight at once, after fitting the open-file limit
   double ms = 0;
 };
 

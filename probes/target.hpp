@@ -34,6 +34,7 @@ struct ProbeTarget {
 struct Resolver {
   Endpoint endpoint;
   std::string source;  ///< "resolv.conf", "--dns-server", "azure-dns"
+  bool used_by_clients = true;  ///< false for a resolver asked only for comparison (Azure DNS beside a custom one)
 };
 
 /// Time allowed to each phase, and to the whole run.

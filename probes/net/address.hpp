@@ -56,4 +56,17 @@ ResolvedAddress classify(std::string ip, std::uint32_t ttl, std::span<const Cidr
 /// True when `text` is an IPv4 or IPv6 literal (such names never get SNI).
 bool is_ip_literal(std::string_view text);
 
+/// True for a DNS name a probe may send: letters, digits, '-', '_' and dots, labels of 1-63, 253 in all.
+/// Shell and control characters never pass.
+bool is_valid_hostname(std::string_view name);
+
+/// A host and port as written on a command line.
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 443;
+};
+
+/// Parses "HOST", "HOST:PORT", "IPv4:PORT", "[IPv6]:PORT" or a bare IPv6 literal. nullopt if malformed.
+std::optional<HostPort> parse_host_port(std::string_view text, std::uint16_t default_port);
+
 }  // namespace vnetdiag

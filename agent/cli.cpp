@@ -1,0 +1,94 @@
+#include "agent/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "probes/library_versions.hpp"
+#include "probes/version.hpp"
+
+namespace vnetdiag {
+namespace {
+
+constexpr const char* kExitCodes =
+    "Exit status:\n"
+    "  0  healthy: every check passed\n"
+    "  1  at least one Error (probe: at least one target failed)\n"
+    "  2  Warnings only\n"
+    "  3  bad arguments or input; nothing was probed\n"
+    "  4  incomplete: the deadline was reached or the run was interrupted\n";
+
+void add_common(CLI::App& app, CommonOptions& o) {
+  app.add_option("--dns-server", o.dns_servers, "Ask this DNS server (IP[:PORT], [IPv6]:PORT); repeatable. "
+                                                "Default: the nameservers of resolv.conf")
+      ->type_name("IP[:PORT]");
+  app.add_option("--resolv-conf", o.resolv_conf, "Read the system's DNS servers from this file")->capture_default_str();
+  app.add_option("--hosts-file", o.hosts_file, "Hosts file whose entries override DNS")->capture_default_str();
+  app.add_option("--ca-file", o.ca_file, "Trust these CA certificates (PEM) instead of the system store")
+      ->check(CLI::ExistingFile);
+  app.add_option("--proxy", o.proxy, "Use this HTTP proxy (http://[user:password@]host[:port]) instead of "
+                                     "HTTPS_PROXY/https_proxy");
+  app.add_option("--no-proxy", o.no_proxy, "Hosts, domains and CIDRs reached directly (like NO_PROXY)");
+  app.add_option("--vnet-cidr", o.vnet_cidrs, "An address range of the VNet (and peered VNets); repeatable")
+      ->type_name("CIDR");
+  app.add_option("--concurrency", o.concurrency, "Targets probed at once")->check(CLI::Range(1, 100000))->capture_default_str();
+  auto budget = [&](const char* name, std::chrono::milliseconds& value, const char* what) {
+    app.add_option_function<long>(
+           name, [&value](long ms) { value = std::chrono::milliseconds(ms); },
+           fmt::format("Time allowed for {} in ms (default {})", what, value.count()))
+        ->check(CLI::Range(1L, 3'600'000L))
+        ->type_name("MS");
+  };
+  budget("--dns-budget", o.budgets.dns, "each resolver's answer");
+  budget("--connect-budget", o.budgets.connect, "each TCP connect");
+  budget("--proxy-budget", o.budgets.proxy, "the proxy's CONNECT answer");
+  budget("--tls-budget", o.budgets.tls, "each TLS handshake");
+  budget("--http-budget", o.budgets.http, "each HTTP request");
+  budget("--deadline", o.budgets.deadline, "the whole run");
+  app.add_flag("--json", o.json, "Print JSON instead of a table");
+  app.add_flag("-v,--verbose", o.verbosity, "Log each step to stderr (-vv for more)");
+}
+
+}  // namespace
+
+std::string version_text() {
+  return fmt::format("vnetdiag {} (commit {})\nbuilt with c-ares {}, {}, Boost {}\n", kVersion, kGitCommit,
+                     cares_version(), openssl_version(), boost_version());
+}
+
+Invocation parse_command_line(int argc, const char* const* argv) {
+  CLI::App app{"vnetdiag: connectivity diagnostics for Azure Machine Learning workspaces, run inside the VNet.",
+               "vnetdiag"};
+  app.footer(kExitCodes);
+  app.set_version_flag("--version", [] { return version_text(); });
+  app.require_subcommand(1);
+
+  ProbeCommand probe;
+  auto* probe_app = app.add_subcommand(
+      "probe", "Probe hosts now: DNS on every resolver, TCP to every address, proxy CONNECT, TLS and one HTTP request");
+  probe_app->add_option("targets", probe.hosts, "Hosts to probe; port 443 unless given")
+      ->required()
+      ->type_name("HOST[:PORT]");
+  add_common(*probe_app, probe.common);
+  probe_app->add_flag("--tcp", probe.tcp_only, "Stop after TCP: no TLS, no HTTP");
+  probe_app->add_flag("--no-http", probe.no_http, "Stop after the TLS handshake");
+  probe_app->add_option("--method", probe.method, "HTTP method")->capture_default_str();
+  probe_app->add_option("--path", probe.path, "HTTP request target")->capture_default_str();
+  probe_app->add_option("--header", probe.headers, "Extra request header; repeatable")->type_name("'NAME: VALUE'");
+  probe_app->footer(kExitCodes);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    return Informational{app.help()};
+  } catch (const CLI::CallForAllHelp&) {
+    return Informational{app.help("", CLI::AppFormatMode::All)};
+  } catch (const CLI::CallForVersion&) {
+    return Informational{version_text()};
+  } catch (const CLI::ParseError& e) {
+    const CLI::App* failed = probe_app->parsed() ? probe_app : &app;
+    return UsageError{e.what(), failed->help()};
+  }
+  return probe;
+}
+
+}  // namespace vnetdiag

@@ -1,0 +1,59 @@
+// The command line: subcommands and options (CLI11), turned into plain values.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "probes/target.hpp"
+
+namespace vnetdiag {
+
+/// Options every probing command shares.
+struct CommonOptions {
+  std::vector<std::string> dns_servers;  ///< "IP[:PORT]"; empty: the resolv.conf servers
+  std::string resolv_conf = "/etc/resolv.conf";
+  std::string hosts_file = "/etc/hosts";
+  std::string ca_file;
+  std::string proxy;                     ///< --proxy URL; empty: the environment
+  std::optional<std::string> no_proxy;   ///< --no-proxy LIST
+  std::vector<std::string> vnet_cidrs;
+  std::size_t concurrency = 128;
+  Budgets budgets;
+  bool json = false;
+  int verbosity = 0;
+};
+
+/// `vnetdiag probe HOST[:PORT]...`
+struct ProbeCommand {
+  CommonOptions common;
+  std::vector<std::string> hosts;
+  bool tcp_only = false;
+  bool no_http = false;
+  std::string method = "GET";
+  std::string path = "/";
+  std::vector<std::string> headers;  ///< "Name: value"
+};
+
+/// `--help` or `--version` was asked for: print `text`, exit 0.
+struct Informational {
+  std::string text;
+};
+
+/// Bad arguments: print `message` and the usage, exit 3.
+struct UsageError {
+  std::string message;
+  std::string usage;
+};
+
+using Invocation = std::variant<ProbeCommand, Informational, UsageError>;
+
+/// Parses argv. Never exits the process and never throws for bad input.
+Invocation parse_command_line(int argc, const char* const* argv);
+
+/// "vnetdiag 0.1.0 (commit abc123) c-ares 1.18.1 OpenSSL 3.0.x Boost 1.81.0".
+std::string version_text();
+
+}  // namespace vnetdiag

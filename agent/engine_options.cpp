@@ -1,0 +1,55 @@
+#include "agent/engine_options.hpp"
+
+#include <cstdlib>
+
+#include "probes/dns/system_files.hpp"
+
+namespace vnetdiag {
+
+std::optional<std::string> process_env(const char* name) {
+  if (const char* value = std::getenv(name)) return std::string(value);
+  return std::nullopt;
+}
+
+std::variant<EngineOptions, OptionError> make_engine_options(const CommonOptions& o, EnvLookup env) {
+  EngineOptions out;
+  out.hosts_file = o.hosts_file;
+  out.ca_file = o.ca_file;
+  out.budgets = o.budgets;
+  out.concurrency = o.concurrency;
+
+  for (const auto& text : o.dns_servers) {
+    auto endpoint = Endpoint::parse(text, 53);
+    if (!endpoint) return OptionError{"--dns-server '" + text + "': expected IP, IP:PORT or [IPv6]:PORT"};
+    out.resolvers.push_back({*endpoint, "--dns-server"});
+  }
+  if (out.resolvers.empty()) {
+    auto text = dns::read_text_file(o.resolv_conf);
+    if (!text) return OptionError{"cannot read '" + o.resolv_conf + "'; name a DNS server with --dns-server"};
+    auto conf = dns::parse_resolv_conf(*text);
+    if (conf.nameservers.empty())
+      return OptionError{"'" + o.resolv_conf + "' lists no nameserver; name a DNS server with --dns-server"};
+    for (const auto& ns : conf.nameservers) out.resolvers.push_back({ns, "resolv.conf"});
+  }
+
+  for (const auto& text : o.vnet_cidrs) {
+    auto cidr = Cidr::parse(text);
+    if (!cidr) return OptionError{"--vnet-cidr '" + text + "': expected an address range such as 10.0.0.0/16"};
+    out.vnet.push_back(*cidr);
+  }
+
+  std::vector<std::string> errors;
+  out.proxy = proxy_settings_from_env(env, &errors);
+  if (!errors.empty()) return OptionError{"proxy environment variable " + errors.front()};
+  if (!o.proxy.empty()) {
+    std::string why;
+    auto url = ProxyUrl::parse(o.proxy, &why);
+    if (!url) return OptionError{"--proxy: " + why};
+    out.proxy.https_proxy = out.proxy.http_proxy = *url;
+    out.proxy.origin = "--proxy";
+  }
+  if (o.no_proxy) out.proxy.no_proxy = parse_no_proxy(*o.no_proxy);
+  return out;
+}
+
+}  // namespace vnetdiag

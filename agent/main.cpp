@@ -1,0 +1,40 @@
+// vnetdiag: parse, run, report, exit status.
+#include <fmt/format.h>
+
+#include <variant>
+
+#include "agent/cli.hpp"
+#include "agent/logging.hpp"
+#include "agent/probe_command.hpp"
+#include "probes/dns/ares_library.hpp"
+
+namespace {
+
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace vnetdiag;
+  const auto invocation = parse_command_line(argc, argv);
+  return exit_code(std::visit(
+      overloaded{
+          [](const Informational& info) {
+            fmt::print("{}", info.text);
+            return ExitStatus::healthy;
+          },
+          [](const UsageError& usage) {
+            fmt::print(stderr, "vnetdiag: {}\n\n{}", usage.message, usage.usage);
+            return ExitStatus::usage;
+          },
+          [](const ProbeCommand& probe) {
+            init_logging(probe.common.verbosity);
+            dns::AresLibrary ares;
+            return run_probe_command(probe);
+          },
+      },
+      invocation));
+}

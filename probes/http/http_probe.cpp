@@ -1,0 +1,55 @@
+#include "probes/http/http_probe.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core/string.hpp>
+
+#include "probes/version.hpp"
+
+namespace vnetdiag::http {
+
+namespace {
+constexpr std::string_view kCapturedHeaders[] = {
+    "Server", "WWW-Authenticate", "x-ms-error-code", "x-ms-keyvault-network-info", "x-ms-keyvault-region",
+    "x-ms-request-id", "Date", "Location", "Content-Type", "Content-Length", "Docker-Distribution-Api-Version",
+    "Via", "Proxy-Authenticate", "X-Squid-Error", "X-Cache",
+};
+}  // namespace
+
+bool is_captured_header(std::string_view name) {
+  for (auto wanted : kCapturedHeaders)
+    if (beast::iequals(name, wanted)) return true;
+  return false;
+}
+
+bhttp::request<bhttp::empty_body> make_request(const HttpRequest& spec, const std::string& host, std::uint16_t port,
+                                               bool tls) {
+  bhttp::request<bhttp::empty_body> request;
+  const auto verb = bhttp::string_to_verb(spec.method);
+  if (verb == bhttp::verb::unknown) {
+    request.method_string(spec.method);
+  } else {
+    request.method(verb);
+  }
+  request.target(spec.target);
+  request.version(11);
+  const bool default_port = port == (tls ? 443 : 80);
+  const std::string host_text = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  request.set(bhttp::field::host, default_port ? host_text : host_text + ":" + std::to_string(port));
+  request.set(bhttp::field::user_agent, std::string("vnetdiag/") + kVersion);
+  request.set(bhttp::field::accept, "*/*");
+  request.set(bhttp::field::connection, "close");
+  for (const auto& [name, value] : spec.headers) request.set(name, value);
+  return request;
+}
+
+HttpStatus classify_http_error(const boost::system::error_code& ec) {
+  namespace asio = boost::asio;
+  if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated || ec == bhttp::error::partial_message)
+    return HttpStatus::closed;
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_version).category()) return HttpStatus::bad_response;
+  return HttpStatus::error;
+}
+
+}  // namespace vnetdiag::http
