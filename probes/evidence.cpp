@@ -50,8 +50,10 @@ std::string_view to_string(Route v) { return name_of(kRouteNames, v); }
 
 bool healthy(const TargetResult& r) {
   if (r.deadline) return false;
-  if (!r.hosts && std::ranges::none_of(r.dns, [](const DnsAnswer& a) { return a.status == DnsStatus::ok; }))
-    return false;
+  // Through a proxy the client never resolves the name itself: the proxy does.
+  const bool resolved = r.hosts || r.route == Route::proxy || (r.dns.empty() && !r.tcp.empty()) ||
+                        std::ranges::any_of(r.dns, [](const DnsAnswer& a) { return a.status == DnsStatus::ok; });
+  if (!resolved) return false;
   if (r.proxy) {
     if (r.proxy->status != ProxyStatus::tunnel) return false;
   } else if (std::ranges::none_of(r.tcp, [](const TcpAttempt& t) { return t.status == TcpStatus::connected; })) {

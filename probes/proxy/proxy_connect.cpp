@@ -22,7 +22,9 @@ struct CodeStatus {
   int code;
   ProxyStatus status;
 };
+// 401 is not what RFC 9110 says a proxy sends, but some (tinyproxy) answer rejected credentials with it.
 constexpr CodeStatus kCodes[] = {
+    {401, ProxyStatus::auth_required},
     {403, ProxyStatus::denied},
     {407, ProxyStatus::auth_required},
     {502, ProxyStatus::bad_gateway},

@@ -107,7 +107,8 @@ struct Nginx::Impl {
       out << "      default_type application/octet-stream;\n"
           << "      root " << quoted((prefix / "trickle").string()) << ";\n"
           << "      rewrite ^ /trickle-" << trickle_index << ".bin break;\n"
-          << "      limit_rate " << location.trickle_bytes_per_second << ";\n";
+          << "      limit_rate " << location.trickle_bytes_per_second << ";\n"
+          << "      limit_rate_after " << location.trickle_after_bytes << ";\n";
     } else if (is_redirect(location.status)) {
       out << "      return " << location.status << " " << quoted(redirect_target) << ";\n";
     } else {

@@ -28,6 +28,9 @@ struct NginxLocation {
   /// >0: instead of `body`, serve a large (>= 1 MiB, about a minute's worth) body at this many
   /// bytes per second (limit_rate) with status 200, so the response never finishes quickly.
   std::size_t trickle_bytes_per_second = 0;
+  /// With trickling: bytes (headers included) sent at full speed before the trickle starts;
+  /// 0 trickles the status line and headers too.
+  std::size_t trickle_after_bytes = 0;
 };
 
 /// One nginx server block.
