@@ -1,0 +1,57 @@
+// Everything vnetdiag learns about the machine it runs on, gathered before the probes run (the clock
+// skew is added after), as plain data with a JSON form and a short text block.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "agent/discovery/clock_skew.hpp"
+#include "agent/discovery/hosts.hpp"
+#include "agent/discovery/imds.hpp"
+#include "agent/discovery/interfaces.hpp"
+#include "agent/discovery/notes.hpp"
+#include "agent/discovery/proxy_env.hpp"
+#include "agent/discovery/resolvers.hpp"
+#include "agent/discovery/settings.hpp"
+#include "agent/plan/plan.hpp"
+
+namespace vnetdiag {
+
+/// The machine's environment, as discovery saw it. Holds no credential: safe to print and report.
+struct Environment {
+  ResolverDiscovery dns;                     ///< resolvers for the engine, search domains, options (notes moved to `notes`)
+  std::string hosts_file;                    ///< the hosts file read; empty: none
+  std::vector<HostsOverrideNote> hosts_overrides;
+  ProxyDiscovery proxy;                      ///< notes moved to `notes`
+  InterfaceList interfaces;
+  DockerCheck docker;                        ///< notes moved to `notes`
+  ImdsResult imds;                           ///< `not_asked` when no metadata URL is set
+  /// The VNet ranges known: the plan's (config) and this VM's subnets from the metadata service. Give
+  /// them to the engine (EngineOptions::vnet) so answers inside them count as in-VNet.
+  std::vector<LabeledRange> vnet;
+  std::optional<ClockSkew> clock_skew;       ///< filled after the run: clock_skew(run, now)
+  std::vector<EnvironmentNote> notes;        ///< every part's notes, by topic: dns, hosts, proxy, docker, metadata, clock
+};
+
+/// Discovers everything but the clock skew: resolvers, hosts overrides of the plan's targets, proxy
+/// variables (through `env`), interfaces and Docker ranges, and the metadata service (one request, at most
+/// `settings.imds_timeout`).
+Environment discover_environment(const DiscoverySettings& settings, const Plan& plan, EnvLookup env);
+
+/// Sets `environment.clock_skew` from a finished run and adds its note.
+void add_clock_skew(Environment& environment, const RunResult& run, std::chrono::system_clock::time_point now_at_run_end);
+
+/// The VNet ranges as plain CIDRs, for EngineOptions::vnet.
+std::vector<Cidr> vnet_cidrs(const Environment& environment);
+
+/// The environment as JSON. Values a shared report may want hidden (public IPs, subscription, VM id) are
+/// listed as JSON pointers under "sensitive".
+nlohmann::json environment_to_json(const Environment& environment);
+
+/// A short readable block: resolvers, hosts pins, proxy, interfaces, Docker, metadata, clock, then notes.
+std::string render_environment(const Environment& environment);
+
+}  // namespace vnetdiag

@@ -1,0 +1,37 @@
+// Where discovery looks: every file and address has a production default and can be pointed elsewhere,
+// so tests (and unusual machines) use fixture files and loopback servers instead.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace vnetdiag {
+
+struct Plan;
+
+/// The files that describe this machine's name resolution.
+struct DiscoveryPaths {
+  std::string resolv_conf = "/etc/resolv.conf";
+  /// systemd-resolved's list of its upstream servers, read when resolv.conf points at its stub.
+  std::string resolved_conf = "/run/systemd/resolve/resolv.conf";
+  std::string hosts_file = "/etc/hosts";  ///< empty: no hosts file
+};
+
+/// Everything discovery reads or asks, with the defaults of an Azure VM.
+struct DiscoverySettings {
+  DiscoveryPaths paths;
+  /// The Azure DNS virtual server, "IP" or "IP:PORT" (facts §2.1); the same address in every region and cloud.
+  std::string azure_dns = "168.63.129.16";
+  /// The instance metadata service (facts §2.5); empty: do not ask it.
+  std::string imds_base_url = "http://169.254.169.254";
+  /// Connect, response and total time for the metadata request: short, so a machine outside Azure is not slowed.
+  std::chrono::milliseconds imds_timeout{1500};
+  /// false: Azure DNS is not added beside the system resolvers.
+  bool query_azure_dns = true;
+};
+
+/// The settings a plan (and its config file) asks for: its resolv.conf, hosts file, Azure DNS and metadata URL.
+/// The systemd-resolved path and the metadata timeout keep their defaults.
+DiscoverySettings discovery_settings(const Plan& plan);
+
+}  // namespace vnetdiag
