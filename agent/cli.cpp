@@ -3,6 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <set>
+
 #include "probes/library_versions.hpp"
 #include "probes/version.hpp"
 
@@ -48,6 +51,34 @@ void add_common(CLI::App& app, CommonOptions& o) {
   app.add_flag("-v,--verbose", o.verbosity, "Log each step to stderr (-vv for more)");
 }
 
+void add_inputs(CLI::App& app, PlanInputs& in) {
+  app.add_option("--workspace-json", in.workspace_json,
+                 "The workspace as 'az ml workspace show' or the ARM API prints it ('-' for standard input)")
+      ->type_name("FILE");
+  app.add_option("--config", in.config_file, "Settings file: VNet ranges, extra hosts, expected IPs, skips, budgets")
+      ->type_name("FILE");
+  auto& f = in.flags;
+  app.add_option("--workspace-id", f.workspace_id, "The workspace GUID")->type_name("GUID");
+  app.add_option("--region", f.region, "The workspace's region, e.g. eastus");
+  app.add_option("--storage-account", f.storage_account, "The workspace's storage account (name or resource ID)");
+  app.add_option("--key-vault", f.key_vault, "The workspace's key vault (name or resource ID)");
+  app.add_option("--acr", f.acr, "The workspace's container registry (name or resource ID)");
+  app.add_option("--app-insights", f.app_insights, "The workspace's Application Insights (name or resource ID)");
+  app.add_option("--notebook-host", f.notebook_host, "The workspace's notebooks host name");
+  app.add_option("--compute-instance", f.compute_instances, "A compute instance name; repeatable");
+  app.add_option("--cloud", f.cloud, "public, china or usgov (default: from the workspace, else public)");
+}
+
+/// The first argument that is not an option decides the command; none means `check`.
+std::vector<std::string> with_default_command(int argc, const char* const* argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  static const std::set<std::string> kCommands{"check", "targets", "probe"};
+  static const std::set<std::string> kTopLevel{"-h", "--help", "--help-all", "--version"};
+  if (args.empty() || (!kCommands.contains(args.front()) && !kTopLevel.contains(args.front())))
+    args.insert(args.begin(), "check");
+  return args;
+}
+
 }  // namespace
 
 std::string version_text() {
@@ -61,6 +92,19 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   app.footer(kExitCodes);
   app.set_version_flag("--version", [] { return version_text(); });
   app.require_subcommand(1);
+
+  CheckCommand check;
+  auto* check_app = app.add_subcommand(
+      "check", "Check every host the workspace needs (the default command). Without a workspace: the cloud's "
+               "required endpoints, the package repositories and this machine");
+  add_inputs(*check_app, check.inputs);
+  add_common(*check_app, check.common);
+  check_app->footer(kExitCodes);
+
+  TargetsCommand targets;
+  auto* targets_app = app.add_subcommand("targets", "Print what 'check' would probe, without probing");
+  add_inputs(*targets_app, targets.inputs);
+  targets_app->add_flag("--json", targets.json, "Print JSON instead of a table");
 
   ProbeCommand probe;
   auto* probe_app = app.add_subcommand(
@@ -76,8 +120,10 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   probe_app->add_option("--header", probe.headers, "Extra request header; repeatable")->type_name("'NAME: VALUE'");
   probe_app->footer(kExitCodes);
 
+  auto args = with_default_command(argc, argv);
+  std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last-first
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp&) {
     return Informational{app.help()};
   } catch (const CLI::CallForAllHelp&) {
@@ -85,10 +131,16 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   } catch (const CLI::CallForVersion&) {
     return Informational{version_text()};
   } catch (const CLI::ParseError& e) {
-    const CLI::App* failed = probe_app->parsed() ? probe_app : &app;
+    const CLI::App* failed = &app;
+    for (const CLI::App* sub : {check_app, targets_app, probe_app})
+      if (sub->parsed()) failed = sub;
     return UsageError{e.what(), failed->help()};
   }
-  return probe;
+  if (targets_app->parsed()) return targets;
+  if (probe_app->parsed()) return probe;
+  for (const auto* option : check_app->get_options())
+    if (option->count() > 0) check.given.insert(option->get_name());
+  return check;
 }
 
 }  // namespace vnetdiag

@@ -7,6 +7,9 @@
 #include <variant>
 #include <vector>
 
+#include <set>
+
+#include "agent/inputs.hpp"
 #include "probes/target.hpp"
 
 namespace vnetdiag {
@@ -37,6 +40,19 @@ struct ProbeCommand {
   std::vector<std::string> headers;  ///< "Name: value"
 };
 
+/// `vnetdiag [check] [inputs]`: probe the workspace's plan (or the cloud's required endpoints).
+struct CheckCommand {
+  CommonOptions common;
+  PlanInputs inputs;
+  std::set<std::string> given;  ///< common options set on the command line: they override the config file
+};
+
+/// `vnetdiag targets [inputs]`: print the plan without probing.
+struct TargetsCommand {
+  PlanInputs inputs;
+  bool json = false;
+};
+
 /// `--help` or `--version` was asked for: print `text`, exit 0.
 struct Informational {
   std::string text;
@@ -48,7 +64,7 @@ struct UsageError {
   std::string usage;
 };
 
-using Invocation = std::variant<ProbeCommand, Informational, UsageError>;
+using Invocation = std::variant<CheckCommand, TargetsCommand, ProbeCommand, Informational, UsageError>;
 
 /// Parses argv. Never exits the process and never throws for bad input.
 Invocation parse_command_line(int argc, const char* const* argv);

@@ -3,6 +3,7 @@
 
 #include <variant>
 
+#include "agent/check_command.hpp"
 #include "agent/cli.hpp"
 #include "agent/logging.hpp"
 #include "agent/probe_command.hpp"
@@ -29,6 +30,12 @@ int main(int argc, char** argv) {
           [](const UsageError& usage) {
             fmt::print(stderr, "vnetdiag: {}\n\n{}", usage.message, usage.usage);
             return ExitStatus::usage;
+          },
+          [](const TargetsCommand& targets) { return run_targets_command(targets); },
+          [](const CheckCommand& check) {
+            init_logging(check.common.verbosity);
+            dns::AresLibrary ares;
+            return run_check_command(check);
           },
           [](const ProbeCommand& probe) {
             init_logging(probe.common.verbosity);
