@@ -15,7 +15,7 @@ namespace vnetdiag {
 namespace {
 
 ExitStatus input_error(const std::string& message, const char* command) {
-  fmt::print(stderr, "vnetdiag: {}\nRun 'vnetdiag {} --help' for usage.\n", message, command);
+  fmt::print(stderr, "vnetdiag: {}\n{}", message, usage_text(command));
   return ExitStatus::usage;
 }
 

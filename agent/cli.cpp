@@ -79,7 +79,28 @@ std::vector<std::string> with_default_command(int argc, const char* const* argv)
   return args;
 }
 
+struct Usage {
+  std::string_view command;
+  std::string_view synopsis;
+};
+constexpr Usage kUsage[] = {
+    {"check", "vnetdiag [check] [--workspace-json FILE | workspace options] [--config FILE] [OPTIONS]"},
+    {"targets", "vnetdiag targets [--workspace-json FILE | workspace options] [--config FILE] [--json]"},
+    {"probe", "vnetdiag probe HOST[:PORT]... [OPTIONS]"},
+    {"", "vnetdiag [check|targets|probe] [OPTIONS]"},
+};
+
 }  // namespace
+
+std::string usage_text(std::string_view command) {
+  for (const auto& u : kUsage) {
+    if (u.command == command || u.command.empty()) {
+      const std::string help = u.command.empty() ? "vnetdiag --help" : fmt::format("vnetdiag {} --help", u.command);
+      return fmt::format("Usage: {}\nRun '{}' for every option.\n", u.synopsis, help);
+    }
+  }
+  return {};
+}
 
 std::string version_text() {
   return fmt::format("vnetdiag {} (commit {})\nbuilt with c-ares {}, {}, Boost {}\n", kVersion, kGitCommit,
@@ -131,10 +152,10 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   } catch (const CLI::CallForVersion&) {
     return Informational{version_text()};
   } catch (const CLI::ParseError& e) {
-    const CLI::App* failed = &app;
+    std::string command;
     for (const CLI::App* sub : {check_app, targets_app, probe_app})
-      if (sub->parsed()) failed = sub;
-    return UsageError{e.what(), failed->help()};
+      if (sub->parsed()) command = sub->get_name();
+    return UsageError{e.what(), usage_text(command)};
   }
   if (targets_app->parsed()) return targets;
   if (probe_app->parsed()) return probe;

@@ -66,6 +66,9 @@ struct UsageError {
 
 using Invocation = std::variant<CheckCommand, TargetsCommand, ProbeCommand, Informational, UsageError>;
 
+/// "Usage: vnetdiag probe [OPTIONS] HOST[:PORT]...\nRun 'vnetdiag probe --help' for every option.\n"
+std::string usage_text(std::string_view command);
+
 /// Parses argv. Never exits the process and never throws for bad input.
 Invocation parse_command_line(int argc, const char* const* argv);
 

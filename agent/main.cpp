@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
             return ExitStatus::healthy;
           },
           [](const UsageError& usage) {
-            fmt::print(stderr, "vnetdiag: {}\n\n{}", usage.message, usage.usage);
+            fmt::print(stderr, "vnetdiag: {}\n{}", usage.message, usage.usage);
             return ExitStatus::usage;
           },
           [](const TargetsCommand& targets) { return run_targets_command(targets); },

@@ -14,7 +14,7 @@ namespace vnetdiag {
 namespace {
 
 ExitStatus usage_error(const std::string& message) {
-  fmt::print(stderr, "vnetdiag: {}\nRun 'vnetdiag probe --help' for usage.\n", message);
+  fmt::print(stderr, "vnetdiag: {}\n{}", message, usage_text("probe"));
   return ExitStatus::usage;
 }
 

@@ -18,12 +18,13 @@ struct Knot::Impl {
   std::unique_ptr<ChildProcess> process;
 };
 
-Knot::Knot(std::vector<KnotZone> zones, const TempDir& dir, std::string listen_ip) : impl_(std::make_unique<Impl>()) {
+Knot::Knot(std::vector<KnotZone> zones, const TempDir& dir, std::string listen_ip, std::uint16_t port)
+    : impl_(std::make_unique<Impl>()) {
   static std::atomic<int> counter{0};
   const auto root = dir.path() / ("knot-" + std::to_string(counter++));
   std::filesystem::create_directories(root);
   impl_->ip = listen_ip;
-  impl_->port = free_port_tcp_udp(listen_ip);
+  impl_->port = port != 0 ? port : free_port_tcp_udp(listen_ip);
 
   std::string config = "server:\n    listen: " + listen_ip + "@" + std::to_string(impl_->port) +
                        "\n    rundir: " + root.string() + "\n    user: root:root\n"

@@ -23,7 +23,8 @@ struct KnotZone {
 class Knot {
  public:
   /// Starts knotd (config, zones, rundir under `dir`); ready (answering UDP) when it returns.
-  Knot(std::vector<KnotZone> zones, const TempDir& dir, std::string listen_ip = "127.0.0.1");
+  /// `port` 0 picks a free one; 53 on a 127.x address of its own lets a resolv.conf name the server.
+  Knot(std::vector<KnotZone> zones, const TempDir& dir, std::string listen_ip = "127.0.0.1", std::uint16_t port = 0);
   ~Knot();
   Knot(const Knot&) = delete;
   Knot& operator=(const Knot&) = delete;
