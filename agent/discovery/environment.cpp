@@ -24,7 +24,7 @@ constexpr CloudEnvironment kCloudEnvironments[] = {
     {Cloud::usgov, "azureusgovernmentcloud"},
 };
 
-constexpr std::string_view kImdsSubnetSource = "subnet of this VM (instance metadata)";
+constexpr std::string_view kImdsSubnetSource = "instance metadata, this VM's subnet";
 constexpr std::string_view kConfigSource = "config vnet";
 
 std::string lower(std::string_view s) {
@@ -119,8 +119,11 @@ constexpr const char* kSensitive[] = {
 };
 
 std::string interface_text(const LocalInterface& i) {
-  return i.name + " " + (i.v6 ? "[" + i.address + "]" : i.address) + "/" + std::to_string(i.prefix) + (i.up ? "" : " (down)");
+  return i.address + "/" + std::to_string(i.prefix) + (i.up ? "" : " (down)");
 }
+
+/// "1 note", "3 notes".
+std::string plural(std::size_t n, const std::string& word) { return n == 1 ? word : word + "s"; }
 
 }  // namespace
 
@@ -178,8 +181,8 @@ void add_clock_skew(Environment& environment, const RunResult& run, std::chrono:
   environment.notes.push_back(
       {NoteLevel::warning, "clock",
        "this machine's clock is " + describe_duration(skew.median) + (skew.median.count() > 0 ? " behind" : " ahead of") +
-           " the servers' (median of " + std::to_string(skew.samples.size()) +
-           " Date headers): certificate checks and Entra ID tokens fail when it is off by more than 5 minutes; "
+           " the servers' (median of " + std::to_string(skew.samples.size()) + " " +
+           plural(skew.samples.size(), "Date header") + "): certificate checks and Entra ID tokens fail when it is off by more than 5 minutes; "
            "enable time sync (chrony, systemd-timesyncd)"});
 }
 
@@ -303,10 +306,18 @@ std::string render_environment(const Environment& e) {
     if (!p.no_proxy.empty()) line("", "no_proxy: " + join(p.no_proxy, ", "));
   }
 
-  std::vector<LocalInterface> shown;
-  for (const auto& i : e.interfaces.interfaces)
-    if (!(i.v6 && classify(*IpAddress::parse(i.address)) == AddressClass::link_local)) shown.push_back(i);
-  line("interfaces", !e.interfaces.error.empty() ? e.interfaces.error : join(shown, ", ", interface_text));
+  // One entry per interface with all its addresses; IPv6 link-local addresses say nothing about the VNet.
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_name;
+  for (const auto& i : e.interfaces.interfaces) {
+    const auto ip = IpAddress::parse(i.address);
+    if (!ip || (i.v6 && classify(*ip) == AddressClass::link_local)) continue;
+    auto it = std::ranges::find(by_name, i.name, &std::pair<std::string, std::vector<std::string>>::first);
+    if (it == by_name.end()) it = by_name.insert(by_name.end(), {i.name, {}});
+    it->second.push_back(interface_text(i));
+  }
+  line("interfaces", !e.interfaces.error.empty() ? e.interfaces.error : join(by_name, ", ", [](const auto& entry) {
+    return entry.first + " " + join(entry.second, " ");
+  }));
 
   std::vector<std::string> bridges;
   for (const auto& b : e.docker.bridges)
@@ -315,8 +326,15 @@ std::string render_environment(const Environment& e) {
   line("docker", join(bridges, ", ") + (e.docker.overlaps.empty() ? ": no overlap" : ": OVERLAPS " +
                                             join(e.docker.overlaps, ", ", [](const DockerOverlap& o) { return o.what; })));
 
-  line("vnet", e.vnet.empty() ? "no range known" : join(e.vnet, ", ", [](const LabeledRange& r) {
-    return r.range.to_string() + " (" + r.source + ")";
+  // Grouped by source: "10.0.0.0/16 (config vnet); 10.1.0.0/24, 10.1.1.0/24 (subnet of this VM ...)".
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_source;
+  for (const auto& r : e.vnet) {
+    auto it = std::ranges::find(by_source, r.source, &std::pair<std::string, std::vector<std::string>>::first);
+    if (it == by_source.end()) it = by_source.insert(by_source.end(), {r.source, {}});
+    it->second.push_back(r.range.to_string());
+  }
+  line("vnet", by_source.empty() ? "no range known" : join(by_source, "; ", [](const auto& entry) {
+    return join(entry.second, ", ") + " (" + entry.first + ")";
   }));
 
   const auto& m = e.imds;
@@ -338,7 +356,11 @@ std::string render_environment(const Environment& e) {
     line("clock", describe_duration(e.clock_skew->median) + (e.clock_skew->median.count() > 0 ? " behind" : " ahead of") +
                       " the servers (median of " + std::to_string(e.clock_skew->samples.size()) + ")");
 
-  for (const auto& n : e.notes) out << "  " << (n.level == NoteLevel::warning ? "! " : "- ") << n.text << "\n";
+  // Warnings only: the informative notes repeat what the lines above say, and stay in the JSON.
+  const auto infos = std::ranges::count(e.notes, NoteLevel::info, &EnvironmentNote::level);
+  for (const auto& n : e.notes)
+    if (n.level == NoteLevel::warning) out << "  ! " << n.text << "\n";
+  if (infos > 0) out << "  (" << infos << " more " << plural(static_cast<std::size_t>(infos), "note") << " in the JSON output)\n";
   return out.str();
 }
 

@@ -32,7 +32,7 @@ InterfaceList list_interfaces();
 /// An address range with where it came from.
 struct LabeledRange {
   Cidr range;
-  std::string source;  ///< "config vnet", "subnet of this VM (instance metadata)"
+  std::string source;  ///< "config vnet", "instance metadata, this VM's subnet"
 };
 
 /// An address with what it is.

@@ -1,6 +1,7 @@
 #include "agent/discovery/resolvers.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <optional>
 #include <string_view>
@@ -50,6 +51,19 @@ constexpr LocalResolver kLocalResolvers[] = {
 
 constexpr std::string_view kOtherLocalResolver =
     "a resolver on this machine (dnsmasq, unbound, a VPN client...): it forwards to servers vnetdiag cannot see";
+
+/// Hosts vnetdiag checks, by their number of dots, for the ndots note.
+struct NdotsExample {
+  std::string_view host;
+  int dots;
+};
+
+constexpr std::array<NdotsExample, 4> kNdotsExamples{{
+    {"pypi.org", 1},
+    {"management.azure.com", 2},
+    {"eastus.api.azureml.ms", 3},
+    {"contoso.blob.core.windows.net", 4},
+}};
 
 constexpr std::string_view kStubSource = "resolv.conf";
 constexpr std::string_view kUpstreamSource = "systemd-resolved upstream";
@@ -108,13 +122,16 @@ void describe_options(ResolverDiscovery& out, const std::string& path) {
     out.notes.push_back({meaning->level, std::string(kTopic), path + ": option " + option + ": " + std::string(meaning->meaning)});
   }
   // glibc's default is ndots:1, under which every catalog host (all have dots) is asked as written first.
-  // Kubernetes-style ndots:5 sends <sa>.blob.core.windows.net (4 dots) through the search list first: extra
-  // queries, and a wrong answer if a search domain has a wildcard record.
+  // A higher value (Kubernetes uses 5) sends shorter names through the search list first: extra queries,
+  // and a wrong answer if a search domain has a wildcard record.
   if (const auto n = ndots(out.options); n && *n > 1 && !out.search.empty()) {
+    // The longest example that is still affected, so the note names a host the user will recognise.
+    const auto example = std::find_if(kNdotsExamples.rbegin(), kNdotsExamples.rend(),
+                                      [&](const NdotsExample& e) { return e.dots < *n; });
     out.notes.push_back({NoteLevel::warning, std::string(kTopic),
                          "ndots:" + std::to_string(*n) + " with search domains: a name with fewer than " +
-                             std::to_string(*n) + " dots such as contoso.blob.core.windows.net is first asked as "
-                             "contoso.blob.core.windows.net." + out.search.front() +
+                             std::to_string(*n) + " dots such as " + std::string(example->host) +
+                             " is first asked as " + std::string(example->host) + "." + out.search.front() +
                              "; a wildcard record there would answer instead of the real name"});
   }
 }
