@@ -156,6 +156,13 @@ Environment discover_environment(const DiscoverySettings& settings, const Plan& 
   e.proxy = describe_proxy(env, imds ? imds->host : std::string());
   for (const auto& error : e.proxy.errors) e.notes.push_back({NoteLevel::warning, "proxy", error});
   take_notes(e.notes, e.proxy.notes);
+  if (plan.proxy) {
+    const auto& configured = plan.proxy->https_proxy ? plan.proxy->https_proxy : plan.proxy->http_proxy;
+    e.configured_proxy = configured ? mask_proxy_url(*configured) : "none (direct)";
+    e.notes.push_back({NoteLevel::info, "proxy",
+                       "vnetdiag uses the proxy its settings name (" + e.configured_proxy + ", from " +
+                           plan.proxy->origin + ") instead of the variables, which other tools on this machine still follow"});
+  }
 
   e.imds = fetch_imds(settings);
   describe_imds(e, plan);
@@ -258,7 +265,8 @@ json environment_to_json(const Environment& e) {
             {"http_proxy", e.proxy.http_proxy},
             {"http_from", e.proxy.http_from},
             {"no_proxy", e.proxy.no_proxy},
-            {"errors", e.proxy.errors}}},
+            {"errors", e.proxy.errors},
+            {"configured", e.configured_proxy}}},
           {"interfaces", interfaces},
           {"interfaces_error", e.interfaces.error},
           {"docker", {{"bridges", bridges}, {"overlaps", overlaps}}},
@@ -298,6 +306,7 @@ std::string render_environment(const Environment& e) {
   }
 
   const auto& p = e.proxy;
+  if (!e.configured_proxy.empty()) line("proxy", "vnetdiag: " + e.configured_proxy + " (settings); variables below for other tools");
   if (p.variables.empty()) {
     line("proxy", "none");
   } else {

@@ -26,6 +26,8 @@ struct Environment {
   std::string hosts_file;                    ///< the hosts file read; empty: none
   std::vector<HostsOverrideNote> hosts_overrides;
   ProxyDiscovery proxy;                      ///< notes moved to `notes`
+  /// The proxy the plan (config file or --proxy) sets in place of the variables, masked; empty: none.
+  std::string configured_proxy;
   InterfaceList interfaces;
   DockerCheck docker;                        ///< notes moved to `notes`
   ImdsResult imds;                           ///< `not_asked` when no metadata URL is set

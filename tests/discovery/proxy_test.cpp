@@ -154,3 +154,29 @@ TEST_CASE("mask_proxy_value hides the whole user information, also with '@' or '
   CHECK(mask_proxy_value("ftp://user:secret@proxy").empty());
   CHECK(mask_proxy_value("").empty());
 }
+
+TEST_CASE("a proxy named in vnetdiag's settings is shown masked beside the variables other tools follow",
+          "[proxy][environment]") {
+  const FakeEnvironment env({{"https_proxy", "http://bob:hunter2@old-proxy.corp.contoso.com:8080"}});
+  auto plan = test::contoso_plan();
+  ProxySettings configured;
+  configured.https_proxy = ProxyUrl::parse("http://alice:S3cr3t-p%40ss@proxy.corp.contoso.com:3128", nullptr);
+  configured.origin = "config";
+  plan.proxy = configured;
+  DiscoverySettings settings;
+  settings.paths.resolv_conf = test::fixture_path("resolv-custom.conf");
+  settings.paths.hosts_file = "";
+  settings.imds_base_url = "";  // not asked
+  const auto e = discover_environment(settings, plan, test::fake_env);
+  CHECK(e.configured_proxy == "http://***@proxy.corp.contoso.com:3128");
+  const auto json = environment_to_json(e).dump();
+  const auto text = render_environment(e);
+  INFO(text);
+  check_no_secret(json);
+  check_no_secret(text);
+  CHECK(contains(text, "vnetdiag: http://***@proxy.corp.contoso.com:3128 (settings)"));
+  CHECK(e.imds.status == ImdsStatus::not_asked);
+
+  CHECK(mask_proxy_url(*ProxyUrl::parse("http://[fd00::3]:3128", nullptr)) == "http://[fd00::3]:3128");
+  CHECK(mask_proxy_url(*ProxyUrl::parse("http://token@proxy", nullptr)) == "http://***@proxy:1080");
+}
