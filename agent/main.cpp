@@ -18,7 +18,7 @@ struct overloaded : F... {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   using namespace vnetdiag;
   const auto invocation = parse_command_line(argc, argv);
   return exit_code(std::visit(
@@ -44,4 +44,8 @@ int main(int argc, char** argv) {
           },
       },
       invocation));
+} catch (const std::exception& e) {
+  // Not a network fault (those are results): the process itself could not run, e.g. no file descriptors left.
+  fmt::print(stderr, "vnetdiag: cannot run: {}\n", e.what());
+  return vnetdiag::exit_code(vnetdiag::ExitStatus::incomplete);
 }

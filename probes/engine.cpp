@@ -30,6 +30,8 @@ using tcp_socket = asio::ip::tcp::socket;
 // Sockets one target may hold at once: its connects (one per address, rarely more than a few), a
 // proxy connection, and slack. Resolver sockets are shared by all targets and counted in the reserve.
 constexpr std::size_t kFilesPerTarget = 8;
+// Connects one target runs at once; with the socket it keeps and a proxy's, within kFilesPerTarget.
+constexpr std::size_t kConnectsAtOnce = 6;
 constexpr std::size_t kReservedFiles = 64;
 
 /// Runs every task concurrently and returns their results in the tasks' order.
@@ -189,19 +191,24 @@ struct Engine::Impl {
         socket = std::move(tunnel.socket);
       }
     } else if (!addresses.empty()) {
-      std::vector<asio::awaitable<tcp::Connection>> connects;
-      for (const auto& ip : addresses) {
-        boost::system::error_code ec;
-        auto address = asio::ip::make_address(ip, ec);
-        if (!ec) connects.push_back(tcp::connect(deadline, options.budgets.connect, tcp_endpoint(address, target.port)));
-      }
-      auto connections = co_await gather(std::move(connects));
-      for (auto& c : connections) {
-        r.tcp.push_back(c.attempt);
-        if (c.socket && !socket) {
-          r.used_address = c.attempt.address;
-          socket = std::move(c.socket);
+      // Every address is tried, at most kConnectsAtOnce at a time: a name with dozens of
+      // addresses must not take more sockets than fit_concurrency() reserved for one target.
+      for (std::size_t first = 0; first < addresses.size(); first += kConnectsAtOnce) {
+        std::vector<asio::awaitable<tcp::Connection>> connects;
+        for (std::size_t i = first; i < std::min(addresses.size(), first + kConnectsAtOnce); ++i) {
+          boost::system::error_code ec;
+          auto address = asio::ip::make_address(addresses[i], ec);
+          if (!ec)
+            connects.push_back(tcp::connect(deadline, options.budgets.connect, tcp_endpoint(address, target.port)));
         }
+        auto connections = co_await gather(std::move(connects));
+        for (auto& c : connections) {
+          r.tcp.push_back(c.attempt);
+          if (c.socket && !socket) {
+            r.used_address = c.attempt.address;
+            socket = std::move(c.socket);
+          }
+        }  // the other connected sockets close here
       }
     }
 
