@@ -165,3 +165,18 @@ TEST_CASE("every resolved address gets its own TCP attempt", "[tcp][knot]") {
   CHECK(r.tcp[0].status == TcpStatus::refused);
   CHECK(r.tcp[1].status == TcpStatus::refused);
 }
+
+// The AAAA record is loopback too: the engine connects to every address it is given.
+TEST_CASE("an IPv6 resolver is asked over IPv6, and AAAA answers are reported beside A", "[dns][knot][ipv6]") {
+  TempDir dir;
+  Knot knot({{"core.windows.net", {"dual.blob A 127.10.0.5", "dual.blob AAAA ::1"}}}, dir, "::1");
+  REQUIRE(knot.address().starts_with("[::1]:"));
+  auto r = probe_one(tcp_only("dual.blob.core.windows.net", 9), isolated_options({resolver(knot.address())}));
+  REQUIRE(r.dns.size() == 1);
+  CHECK(r.dns[0].resolver == knot.address());
+  CHECK(r.dns[0].status == DnsStatus::ok);
+  CHECK(r.dns[0].rcode_aaaa == "NOERROR");
+  auto found = ips(r.dns[0]);
+  std::ranges::sort(found);
+  CHECK(found == Strings{"127.10.0.5", "::1"});
+}
