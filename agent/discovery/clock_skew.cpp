@@ -48,7 +48,8 @@ std::optional<unsigned> month(std::string_view name) {
 std::optional<std::chrono::sys_seconds> make_time(int year, std::optional<unsigned> mon, std::optional<int> day,
                                                   std::string_view clock) {
   const auto hms = fields(clock, ":");
-  if (!mon || !day || hms.size() != 3) return std::nullopt;
+  // Outside these years a Date header is nonsense, and std::chrono::year holds only -32767..32767.
+  if (!mon || !day || hms.size() != 3 || year < 1900 || year > 9999) return std::nullopt;
   const auto h = number(hms[0]), m = number(hms[1]), s = number(hms[2]);
   if (!h || !m || !s || *h > 23 || *m > 59 || *s > 60 || *h < 0 || *m < 0 || *s < 0 || *day < 1) return std::nullopt;
   const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{*mon},

@@ -43,6 +43,9 @@ TEST_CASE("HTTP dates are read in all three forms RFC 9110 names, and nonsense i
   CHECK_FALSE(parse_http_date("Tue, 05 Mar 2024 25:00:00 GMT"));
   CHECK_FALSE(parse_http_date("Tue, 05 Foo 2024 14:00:00 GMT"));
   CHECK_FALSE(parse_http_date("yesterday"));
+  CHECK_FALSE(parse_http_date("Tue, 05 Mar 2147483647 14:00:00 GMT"));
+  CHECK_FALSE(parse_http_date("Tue, 05 Mar 99999999999 14:00:00 GMT"));
+  CHECK_FALSE(parse_http_date("Tue, 00 Mar 2024 14:00:00 GMT"));
   CHECK_FALSE(parse_http_date(""));
 }
 

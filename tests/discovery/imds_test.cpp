@@ -130,6 +130,10 @@ TEST_CASE("a broken metadata document is an error value, and odd fields are warn
   CHECK(parse_imds("<html><body>Welcome to nginx!</body></html>").error == "not JSON");
   CHECK_FALSE(parse_imds("[1, 2, 3]").error.empty());
   CHECK_FALSE(parse_imds(R"({"error": "Bad request"})").error.empty());
+  // Whatever listens on the metadata address is not trusted: deep nesting and a document cut short.
+  CHECK_FALSE(parse_imds(std::string(100000, '[') + std::string(100000, ']')).error.empty());
+  CHECK(parse_imds(std::string(100000, '[')).error == "not JSON");
+  CHECK(parse_imds(test::fixture_text("imds-eastus.json").substr(0, 900)).error == "not JSON");
 
   const auto odd = parse_imds(R"({
     "compute": {"location": 42, "vmSize": ["Standard_D4s_v3"], "name": null},
