@@ -94,7 +94,7 @@ ExitStatus run_check_command(const CheckCommand& command) {
     (labels[i].required ? required_failed : situational_failed) = true;
   }
 
-  if (command.common.json) {
+  if (command.outputs.format == "json") {
     auto out = nlohmann::json{{"plan", plan_to_json(plan)}, {"run", to_json(run)}};
     for (std::size_t i = 0; i < run.targets.size(); ++i) {
       out["run"]["targets"][i]["id"] = labels[i].id;

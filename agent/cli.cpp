@@ -47,7 +47,6 @@ void add_common(CLI::App& app, CommonOptions& o) {
   budget("--tls-budget", o.budgets.tls, "each TLS handshake");
   budget("--http-budget", o.budgets.http, "each HTTP request");
   budget("--deadline", o.budgets.deadline, "the whole run");
-  app.add_flag("--json", o.json, "Print JSON instead of a table");
   app.add_flag("-v,--verbose", o.verbosity, "Log each step to stderr (-vv for more)");
 }
 
@@ -120,6 +119,22 @@ Invocation parse_command_line(int argc, const char* const* argv) {
                "required endpoints, the package repositories and this machine");
   add_inputs(*check_app, check.inputs);
   add_common(*check_app, check.common);
+  auto& out = check.outputs;
+  check_app->add_option("--format", out.format, "What to print: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  check_app->add_option("--json", out.json_file, "Also write the JSON report to FILE (written whole, or not at all)")
+      ->type_name("FILE");
+  check_app->add_option("--markdown", out.markdown_file, "Also write a Markdown report (a ticket body) to FILE")
+      ->type_name("FILE");
+  check_app->add_option("--junit", out.junit_file, "Also write JUnit XML (a test case per target and check) to FILE")
+      ->type_name("FILE");
+  check_app->add_option("--prometheus", out.prometheus_file,
+                        "Also write Prometheus text-format metrics (for a node-exporter textfile collector) to FILE")
+      ->type_name("FILE");
+  check_app->add_flag("-q,--quiet", out.quiet, "Print only the verdict and the errors");
+  check_app->add_flag("--redact", out.redact,
+                      "Replace IDs, resource names, public IPs, user names and proxy credentials with placeholders");
   check_app->footer(kExitCodes);
 
   TargetsCommand targets;
@@ -139,6 +154,7 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   probe_app->add_option("--method", probe.method, "HTTP method")->capture_default_str();
   probe_app->add_option("--path", probe.path, "HTTP request target")->capture_default_str();
   probe_app->add_option("--header", probe.headers, "Extra request header; repeatable")->type_name("'NAME: VALUE'");
+  probe_app->add_flag("--json", probe.json, "Print JSON instead of a table");
   probe_app->footer(kExitCodes);
 
   auto args = with_default_command(argc, argv);

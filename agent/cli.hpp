@@ -25,8 +25,18 @@ struct CommonOptions {
   std::vector<std::string> vnet_cidrs;
   std::size_t concurrency = 128;
   Budgets budgets;
-  bool json = false;
   int verbosity = 0;
+};
+
+/// Where `check` writes its report, and in which forms.
+struct ReportOutputs {
+  std::string format = "text";    ///< standard output: "text" or "json"
+  std::string json_file;          ///< --json FILE
+  std::string markdown_file;      ///< --markdown FILE
+  std::string junit_file;         ///< --junit FILE
+  std::string prometheus_file;    ///< --prometheus FILE
+  bool quiet = false;             ///< only the verdict and the errors
+  bool redact = false;            ///< replace identifiers with placeholders
 };
 
 /// `vnetdiag probe HOST[:PORT]...`
@@ -38,12 +48,14 @@ struct ProbeCommand {
   std::string method = "GET";
   std::string path = "/";
   std::vector<std::string> headers;  ///< "Name: value"
+  bool json = false;
 };
 
 /// `vnetdiag [check] [inputs]`: probe the workspace's plan (or the cloud's required endpoints).
 struct CheckCommand {
   CommonOptions common;
   PlanInputs inputs;
+  ReportOutputs outputs;
   std::set<std::string> given;  ///< common options set on the command line: they override the config file
 };
 

@@ -48,7 +48,7 @@ ExitStatus run_probe_command(const ProbeCommand& command) {
   } catch (const std::invalid_argument& e) {
     return usage_error(e.what());
   }
-  if (command.common.json) {
+  if (command.json) {
     std::cout << to_json(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
     std::cout << render_probe_table(run);

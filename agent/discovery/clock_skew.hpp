@@ -15,7 +15,7 @@ namespace vnetdiag {
 
 /// One server's clock against ours.
 struct SkewSample {
-  std::string host;
+  std::string host;             ///< the target host that answered
   std::string date;             ///< the Date header as received
   std::chrono::seconds skew{0}; ///< server minus this machine; positive: this machine is behind
 };

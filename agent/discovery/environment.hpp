@@ -28,7 +28,7 @@ struct Environment {
   ProxyDiscovery proxy;                      ///< notes moved to `notes`
   /// The proxy the plan (config file or --proxy) sets in place of the variables, masked; empty: none.
   std::string configured_proxy;
-  InterfaceList interfaces;
+  InterfaceList interfaces;                  ///< every interface address, or why they could not be listed
   DockerCheck docker;                        ///< notes moved to `notes`
   ImdsResult imds;                           ///< `not_asked` when no metadata URL is set
   /// The VNet ranges known: the plan's (config) and this VM's subnets from the metadata service. Give

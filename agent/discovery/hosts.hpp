@@ -14,7 +14,7 @@ namespace vnetdiag {
 
 /// One planned host that the hosts file answers instead of DNS.
 struct HostsOverrideNote {
-  std::string host;
+  std::string host;                          ///< the planned host, as the plan spells it
   std::string file;                          ///< the hosts file that says so
   std::vector<ResolvedAddress> addresses;    ///< in file order, classified against the plan's VNet ranges
   std::vector<std::string> target_ids;       ///< every planned target on this host ("storage.blob", ...)

@@ -57,7 +57,7 @@ std::string_view to_string(ImdsStatus status);
 
 /// The metadata request and what came of it.
 struct ImdsResult {
-  ImdsStatus status = ImdsStatus::not_asked;
+  ImdsStatus status = ImdsStatus::not_asked;  ///< how it ended
   std::string url;           ///< what was asked: base URL plus the instance path
   std::string detail;        ///< why, for the user: "connection refused", "HTTP 400: Required metadata header..."
   int http_status = 0;

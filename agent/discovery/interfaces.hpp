@@ -16,7 +16,7 @@ struct LocalInterface {
   std::string address;  ///< without a scope
   int prefix = 0;       ///< from the netmask
   bool up = false;
-  bool loopback = false;
+  bool loopback = false;  ///< IFF_LOOPBACK
   friend bool operator==(const LocalInterface&, const LocalInterface&) = default;
 };
 
@@ -50,7 +50,7 @@ struct DockerBridge {
 /// A Docker range that covers a VNet range or an address the workspace needs: packets for it go to the
 /// bridge instead of the VNet.
 struct DockerOverlap {
-  DockerBridge bridge;
+  DockerBridge bridge;  ///< the bridge whose range is involved
   std::string what;   ///< "VNet range 172.17.0.0/16 (config vnet)", "172.17.0.5 (expected IP of storage.blob)"
   std::string text;   ///< what it means, for the user
 };
@@ -59,7 +59,7 @@ struct DockerOverlap {
 struct DockerCheck {
   std::vector<DockerBridge> bridges;     ///< bridges present, or Docker's default 172.17.0.0/16 when docker0 is absent
   std::vector<DockerOverlap> overlaps;
-  std::vector<EnvironmentNote> notes;
+  std::vector<EnvironmentNote> notes;   ///< one warning per overlap, and the default-range note
 };
 
 /// Docker's default bridge network; also used when docker0 does not exist yet, because Docker (which

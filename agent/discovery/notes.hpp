@@ -15,7 +15,7 @@ enum class NoteLevel : std::uint8_t {
 
 /// One observation about the environment, in words a user can act on.
 struct EnvironmentNote {
-  NoteLevel level = NoteLevel::info;
+  NoteLevel level = NoteLevel::info;  ///< info or warning
   std::string topic;  ///< "dns", "hosts", "proxy", "interfaces", "docker", "metadata", "clock"
   std::string text;
   friend bool operator==(const EnvironmentNote&, const EnvironmentNote&) = default;

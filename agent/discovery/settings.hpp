@@ -11,7 +11,7 @@ struct Plan;
 
 /// The files that describe this machine's name resolution.
 struct DiscoveryPaths {
-  std::string resolv_conf = "/etc/resolv.conf";
+  std::string resolv_conf = "/etc/resolv.conf";  ///< what glibc reads
   /// systemd-resolved's list of its upstream servers, read when resolv.conf points at its stub.
   std::string resolved_conf = "/run/systemd/resolve/resolv.conf";
   std::string hosts_file = "/etc/hosts";  ///< empty: no hosts file
@@ -19,7 +19,7 @@ struct DiscoveryPaths {
 
 /// Everything discovery reads or asks, with the defaults of an Azure VM.
 struct DiscoverySettings {
-  DiscoveryPaths paths;
+  DiscoveryPaths paths;  ///< resolver and hosts files
   /// The Azure DNS virtual server, "IP" or "IP:PORT" (facts §2.1); the same address in every region and cloud.
   std::string azure_dns = "168.63.129.16";
   /// The instance metadata service (facts §2.5); empty: do not ask it.

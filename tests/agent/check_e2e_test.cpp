@@ -113,7 +113,7 @@ TEST_CASE("check probes every testable target of the plan through the config's l
   auto plan = json::parse(json_part(planned.output));
 
   args.insert(args.begin(), "check");
-  args.push_back("--json");
+  args.push_back("--format=json");
   auto r = run_vnetdiag(args);
   INFO(r.output.substr(0, 4000));
   REQUIRE_FALSE(json_part(r.output).empty());
