@@ -1,0 +1,13 @@
+# Findings, the report model, redaction and the renderers (included from reports/CMakeLists.txt).
+target_sources(vnetdiag_reports PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/report_model.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/rules.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/findings.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/redact.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/render_common.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/render_terminal.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/render_json.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/render_markdown.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/render_junit.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/render_prometheus.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/atomic_file.cpp)

@@ -1,0 +1,207 @@
+#include "reports/findings.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <tuple>
+
+#include "reports/redact.hpp"
+#include "reports/rules.hpp"
+
+namespace vnetdiag {
+namespace {
+
+// Longer lists stay in Finding::targets; the one-line evidence names the first few.
+constexpr std::size_t kDetailsShown = 6;
+
+/// "10.0.0.4" and "10.0.0.4:53" name the same DNS server.
+std::string with_port(std::string_view address) {
+  std::string a(address);
+  const bool bracketed = a.starts_with('[');
+  if (bracketed ? a.find("]:") == std::string::npos : a.find(':') == std::string::npos) a += ":53";
+  return a;
+}
+
+bool same_server(std::string_view a, std::string_view b) { return !a.empty() && with_port(a) == with_port(b); }
+
+bool is_azure_dns(const DnsAnswer& a, const EnvironmentFacts& env) {
+  return a.source == "azure-dns" || same_server(a.resolver, env.azure_dns);
+}
+
+bool used_by_clients(const DnsAnswer& a, const EnvironmentFacts& env) {
+  for (const auto& r : env.resolvers)
+    if (same_server(r.address, a.resolver)) return r.used_by_clients;
+  // Without discovery's list, the engine's own convention: Azure DNS is asked beside, for comparison.
+  return a.source != "azure-dns";
+}
+
+struct Answers {
+  const DnsAnswer* client = nullptr;
+  const DnsAnswer* azure = nullptr;
+  std::vector<const DnsAnswer*> clients;
+};
+
+Answers answers_of(const TargetResult& r, const EnvironmentFacts& env) {
+  Answers out;
+  for (const auto& a : r.dns) {
+    if (!out.azure && is_azure_dns(a, env)) out.azure = &a;
+    if (!used_by_clients(a, env)) continue;
+    out.clients.push_back(&a);
+    // glibc moves to the next server after a timeout or SERVFAIL, not after NXDOMAIN (as the engine does).
+    const bool definitive = a.status == DnsStatus::ok || a.status == DnsStatus::nxdomain || a.status == DnsStatus::no_data;
+    if (!out.client && definitive) out.client = &a;
+  }
+  return out;
+}
+
+/// The matches of one rule that share a cause.
+struct Group {
+  std::size_t rule = 0;
+  Level level = Level::error;
+  std::string category;
+  std::string key;
+  std::vector<std::string> targets, hosts, endpoints;
+  std::vector<Match> matches;
+  std::string doc_url;
+};
+
+void add_unique(std::vector<std::string>& list, const std::string& value) {
+  if (!value.empty() && std::ranges::find(list, value) == list.end()) list.push_back(value);
+}
+
+Group& group_for(std::vector<Group>& groups, std::size_t rule, Level level, const std::string& category,
+                 const std::string& key) {
+  for (auto& g : groups)
+    if (g.rule == rule && g.level == level && g.category == category && g.key == key) return g;
+  groups.push_back({.rule = rule, .level = level, .category = category, .key = key});
+  return groups.back();
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  return fmt::format("{}", fmt::join(items, separator));
+}
+
+Finding finding_of(const Group& g) {
+  const Rule& rule = rules()[g.rule];
+  // Values that differ across the group are listed once each: "{zones}" of twelve names is three zones.
+  std::vector<std::pair<std::string, std::vector<std::string>>> merged;
+  for (const auto& m : g.matches)
+    for (const auto& [name, value] : m.values) {
+      auto it = std::ranges::find_if(merged, [&](const auto& p) { return p.first == name; });
+      if (it == merged.end()) it = merged.insert(merged.end(), {name, {}});
+      add_unique(it->second, value);
+    }
+  std::vector<Placeholder> values;
+  for (const auto& [name, list] : merged) values.emplace_back(name, join(list, ", "));
+
+  std::vector<std::string> details;
+  for (const auto& m : g.matches) add_unique(details, m.detail);
+  std::string detail_text;
+  for (std::size_t i = 0; i < details.size() && i < kDetailsShown; ++i) detail_text += (i ? "; " : "") + details[i];
+  if (details.size() > kDetailsShown) detail_text += fmt::format("; and {} more", details.size() - kDetailsShown);
+
+  const std::size_t count = g.targets.empty() ? std::max<std::size_t>(1, details.size()) : g.targets.size();
+  values.emplace_back("count", std::to_string(count));
+  values.emplace_back("s", count == 1 ? "" : "s");
+  values.emplace_back("targets", join(g.targets, ", "));
+  values.emplace_back("details", detail_text);
+  values.emplace_back("hosts", join(g.hosts, ", "));
+  values.emplace_back("endpoints", join(g.endpoints, ", "));
+
+  return {.code = std::string(rule.code),
+          .level = g.level,
+          .category = g.category,
+          .check = std::string(rule.check),
+          .title = expand(rule.title, values),
+          .targets = g.targets,
+          .evidence = expand(rule.evidence, values),
+          .fix = expand(rule.fix, values),
+          .doc_url = rule.doc_url.empty() ? g.doc_url : std::string(rule.doc_url)};
+}
+
+}  // namespace
+
+const DnsAnswer* client_answer(const TargetResult& result, const EnvironmentFacts& env) {
+  return answers_of(result, env).client;
+}
+
+std::vector<Finding> find_findings(const RunResult& run, const std::vector<TargetContext>& contexts,
+                                   const EnvironmentFacts& env, const WorkspaceMetadata& workspace) {
+  const auto table = rules();
+  std::vector<TargetContext> context(run.targets.size());
+  std::vector<Answers> answers(run.targets.size());
+  std::vector<const DnsAnswer*> client_answers(run.targets.size());
+  for (std::size_t i = 0; i < run.targets.size(); ++i) {
+    context[i] = i < contexts.size() ? contexts[i] : TargetContext{};
+    if (context[i].id.empty()) context[i].id = target_name(run.targets[i], context[i]);
+    answers[i] = answers_of(run.targets[i], env);
+    client_answers[i] = answers[i].client;
+  }
+  const RunSummary summary = summarize(run, client_answers);
+
+  std::vector<Group> groups;
+  for (std::size_t i = 0; i < run.targets.size(); ++i) {
+    const auto& r = run.targets[i];
+    const TargetView view{r, context[i], env, summary, answers[i].client, answers[i].azure, answers[i].clients};
+    for (std::size_t k = 0; k < table.size(); ++k) {
+      const Rule& rule = table[k];
+      if (!rule.on_target) continue;
+      auto match = rule.on_target(view);
+      if (!match) continue;
+      // A situational target's failure breaks one feature, not the workspace.
+      const Level level = rule.level == Level::error && !context[i].required ? Level::warning : rule.level;
+      auto& g = group_for(groups, k, level, rule.category.empty() ? context[i].category : std::string(rule.category),
+                          match->key);
+      add_unique(g.targets, context[i].id);
+      add_unique(g.hosts, r.host);
+      add_unique(g.endpoints, fmt::format("{}:{}", r.host, r.port));
+      if (g.doc_url.empty()) g.doc_url = context[i].doc_url;
+      g.matches.push_back(std::move(*match));
+      if (!rule.also) break;  // one cause per target: what it explains is not a finding of its own
+    }
+  }
+
+  const RunView run_view{run, context, env, workspace};
+  for (std::size_t k = 0; k < table.size(); ++k) {
+    const Rule& rule = table[k];
+    if (!rule.on_run) continue;
+    auto match = rule.on_run(run_view);
+    if (!match) continue;
+    auto& g = group_for(groups, k, rule.level, std::string(rule.category), match->key);
+    for (const auto& t : match->targets) add_unique(g.targets, t);
+    g.matches.push_back(std::move(*match));
+  }
+
+  std::ranges::stable_sort(groups, {}, [](const Group& g) { return std::tuple(g.level, g.rule); });
+  std::vector<Finding> findings;
+  findings.reserve(groups.size());
+  for (const auto& g : groups) findings.push_back(finding_of(g));
+  return findings;
+}
+
+Report build_report(ReportMetadata metadata, EnvironmentFacts env, RunResult run, std::vector<TargetContext> contexts) {
+  Report report;
+  report.metadata = std::move(metadata);
+  report.env = std::move(env);
+  report.run = std::move(run);
+  report.contexts = std::move(contexts);
+  report.findings = find_findings(report.run, report.contexts, report.env, report.metadata.workspace);
+  report.incomplete = report.run.deadline_hit || report.run.interrupted;
+  remove_secrets(report);
+  return report;
+}
+
+std::vector<const Finding*> findings_for(const Report& report, std::size_t i) {
+  std::vector<const Finding*> out;
+  if (i >= report.run.targets.size()) return out;
+  const std::string name = target_name(report.run.targets[i], context_of(report, i));
+  for (const auto& f : report.findings)
+    if (std::ranges::find(f.targets, name) != f.targets.end()) out.push_back(&f);
+  return out;
+}
+
+std::size_t count_findings(const Report& report, Level level) {
+  return static_cast<std::size_t>(std::ranges::count(report.findings, level, &Finding::level));
+}
+
+}  // namespace vnetdiag

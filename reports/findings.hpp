@@ -1,0 +1,29 @@
+// From evidence to findings, and the report that carries both. Pure functions: no I/O, no clock.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "probes/evidence.hpp"
+#include "reports/report_model.hpp"
+
+namespace vnetdiag {
+
+/// Every finding the rules draw from a run, one per cause, errors first. `contexts` is parallel to
+/// run.targets (missing entries count as required targets with no expectation). A target that meets its
+/// expectations gives no finding; a symptom of an earlier phase's failure gives none either.
+std::vector<Finding> find_findings(const RunResult& run, const std::vector<TargetContext>& contexts,
+                                   const EnvironmentFacts& env, const WorkspaceMetadata& workspace = {});
+
+/// The report of a run: its findings, whether it is incomplete (deadline or interrupt), and no credential or
+/// SAS signature anywhere in it (see remove_secrets).
+Report build_report(ReportMetadata metadata, EnvironmentFacts env, RunResult run, std::vector<TargetContext> contexts);
+
+/// The findings that name target `i` of the report.
+std::vector<const Finding*> findings_for(const Report& report, std::size_t i);
+
+/// Number of findings at `level`.
+std::size_t count_findings(const Report& report, Level level);
+
+}  // namespace vnetdiag

@@ -1,0 +1,115 @@
+#include "reports/render_common.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "reports/check_table.hpp"
+#include "reports/rules.hpp"
+
+namespace vnetdiag {
+namespace {
+
+constexpr CategoryInfo kCategories[] = {
+    {"dnsResolution", "dnsResolutionResults", "DNS resolution"},
+    {"userDefinedRoute", "userDefinedRouteResults", "Routes"},
+    {"networkSecurityRule", "networkSecurityRuleResults", "Network security rules and firewalls"},
+    {"resourceLock", "resourceLockResults", "Resource locks"},
+    {"storageAccount", "storageAccountResults", "Storage account"},
+    {"keyVault", "keyVaultResults", "Key Vault"},
+    {"containerRegistry", "containerRegistryResults", "Container registry"},
+    {"applicationInsights", "applicationInsightsResults", "Application Insights"},
+    {"others", "otherResults", "Other Azure services"},
+    {"proxy", "proxyResults", "Proxy"},
+    {"tls", "tlsResults", "TLS"},
+    {"packageRepositories", "packageRepositoriesResults", "Package repositories"},
+    {"environment", "environmentResults", "This machine"},
+};
+
+bool reachable(const HttpEvidence& h, const TargetContext& c) {
+  if (h.status != HttpStatus::response) return false;
+  return c.reachable_statuses.empty() || std::ranges::find(c.reachable_statuses, h.code) != c.reachable_statuses.end();
+}
+
+}  // namespace
+
+std::span<const CategoryInfo> categories() { return kCategories; }
+
+const CategoryInfo& category_info(std::string_view name) {
+  for (const auto& c : kCategories)
+    if (c.name == name) return c;
+  return kCategories[8];
+}
+
+std::vector<PhaseOutcome> phases_of(const Report& report, std::size_t i) {
+  std::vector<PhaseOutcome> out;
+  if (i >= report.run.targets.size()) return out;
+  const auto& r = report.run.targets[i];
+  const TargetContext context = context_of(report, i);
+
+  if (r.hosts || !r.dns.empty()) {
+    const DnsAnswer* answer = client_answer(r, report.env);
+    PhaseOutcome p{.name = "dns", .detail = dns_cell(r)};
+    // Through a proxy the client never resolves the name: the proxy does.
+    p.passed = r.hosts || r.route == Route::proxy || (answer && answer->status == DnsStatus::ok);
+    p.deadline = !p.passed && std::ranges::any_of(r.dns, [](const DnsAnswer& a) { return a.status == DnsStatus::deadline; });
+    p.ms = answer ? answer->ms : r.dns.empty() ? 0 : std::ranges::max(r.dns, {}, &DnsAnswer::ms).ms;
+    out.push_back(p);
+  }
+  if (r.proxy) {
+    out.push_back({.name = "connect", .passed = r.proxy->status == ProxyStatus::tunnel,
+                   .deadline = r.proxy->status == ProxyStatus::deadline, .ms = r.proxy->ms, .detail = tcp_cell(r)});
+  } else if (!r.tcp.empty()) {
+    auto connected = std::ranges::find(r.tcp, TcpStatus::connected, &TcpAttempt::status);
+    PhaseOutcome p{.name = "connect", .passed = connected != r.tcp.end(), .detail = tcp_cell(r)};
+    p.deadline = !p.passed && std::ranges::all_of(r.tcp, [](const TcpAttempt& t) { return t.status == TcpStatus::deadline; });
+    p.ms = p.passed ? connected->ms : std::ranges::max(r.tcp, {}, &TcpAttempt::ms).ms;
+    out.push_back(p);
+  }
+  if (r.tls)
+    out.push_back({.name = "tls", .passed = r.tls->status == TlsStatus::ok, .deadline = r.tls->status == TlsStatus::deadline,
+                   .ms = r.tls->ms, .detail = tls_cell(r)});
+  if (r.http)
+    out.push_back({.name = "http", .passed = reachable(*r.http, context), .deadline = r.http->status == HttpStatus::deadline,
+                   .ms = r.http->ms, .detail = http_cell(r)});
+  return out;
+}
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool good = length != 0 && i + length <= text.size();
+    for (std::size_t k = 1; good && k < length; ++k) good = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (good && length > 1) {
+      // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8 either.
+      const auto second = static_cast<unsigned char>(text[i + 1]);
+      if (length == 2) good = c >= 0xC2;
+      if (length == 3) good = !(c == 0xE0 && second < 0xA0) && !(c == 0xED && second >= 0xA0);
+      if (length == 4) good = c <= 0xF4 && !(c == 0xF0 && second < 0x90) && !(c == 0xF4 && second >= 0x90);
+    }
+    if (good) {
+      out.append(text.substr(i, length));
+      i += length;
+    } else {
+      out += '?';
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string seconds(double ms) { return fmt::format("{:.3f}", ms / 1000.0); }
+
+std::string target_table(const Report& report) {
+  std::vector<TargetLabel> labels;
+  for (std::size_t i = 0; i < report.run.targets.size(); ++i) {
+    const auto c = context_of(report, i);
+    labels.push_back({c.id, c.category, c.required});
+  }
+  return render_check_table(report.run, labels);
+}
+
+}  // namespace vnetdiag

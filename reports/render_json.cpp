@@ -1,0 +1,152 @@
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "reports/evidence_json.hpp"
+#include "reports/findings.hpp"
+#include "reports/redact.hpp"
+#include "reports/render.hpp"
+#include "reports/render_common.hpp"
+
+namespace vnetdiag {
+namespace {
+
+using nlohmann::json;
+
+double round_ms(double ms) { return std::round(ms * 10.0) / 10.0; }
+
+json context_json(const TargetContext& c) {
+  return {{"id", c.id},
+          {"service", c.service},
+          {"category", c.category},
+          {"required", c.required},
+          {"expect", to_string(c.expect)},
+          {"privatelinkZone", c.privatelink_zone},
+          {"expectedIps", c.expected_ips},
+          {"reachableStatuses", c.reachable_statuses},
+          {"docUrl", c.doc_url}};
+}
+
+json environment_json(const EnvironmentFacts& e) {
+  json resolvers = json::array();
+  for (const auto& r : e.resolvers)
+    resolvers.push_back({{"address", r.address}, {"source", r.source}, {"usedByClients", r.used_by_clients}});
+  json hosts = json::array();
+  for (const auto& h : e.hosts_overrides) hosts.push_back({{"host", h.host}, {"file", h.file}, {"addresses", h.addresses}});
+  json docker = json::array();
+  for (const auto& d : e.docker_overlaps) docker.push_back({{"bridge", d.bridge}, {"range", d.range}, {"overlaps", d.overlaps}});
+  return {{"resolvers", resolvers},
+          {"azureDns", e.azure_dns},
+          {"customDns", e.custom_dns},
+          {"hostsOverrides", hosts},
+          {"proxy",
+           {{"httpsProxy", e.proxy.https_proxy},
+            {"httpProxy", e.proxy.http_proxy},
+            {"noProxy", e.proxy.no_proxy},
+            {"errors", e.proxy.errors}}},
+          {"dockerOverlaps", docker},
+          {"instanceMetadata",
+           {{"status", e.imds.status},
+            {"detail", e.imds.detail},
+            {"region", e.imds.region},
+            {"vmName", e.imds.vm_name},
+            {"privateIps", e.imds.private_ips},
+            {"publicIps", e.imds.public_ips},
+            {"subnets", e.imds.subnets}}},
+          {"clockSkewSeconds", e.clock_skew_seconds ? json(*e.clock_skew_seconds) : json(nullptr)},
+          {"clockSkewThresholdSeconds", e.clock_skew_threshold_seconds},
+          {"vnetCidrs", e.vnet_cidrs},
+          {"expectedIssuers", e.expected_issuers}};
+}
+
+json finding_json(const Finding& f) {
+  return {{"code", f.code},         {"level", to_string(f.level)}, {"category", f.category}, {"check", f.check},
+          {"title", f.title},       {"targets", f.targets},        {"evidence", f.evidence}, {"fix", f.fix},
+          {"docUrl", f.doc_url}};
+}
+
+std::string diagnose_message(const Finding& f) {
+  std::string message = f.title + ". " + f.evidence;
+  if (!message.ends_with('.')) message += '.';
+  message += " Fix: " + f.fix;
+  if (!f.doc_url.empty()) message += " See " + f.doc_url;
+  return message;
+}
+
+json report_json(const Report& report) {
+  const auto& m = report.metadata;
+  const auto& w = m.workspace;
+  json targets = json::array();
+  for (std::size_t i = 0; i < report.run.targets.size(); ++i) {
+    json t = to_json(report.run.targets[i]);
+    t["context"] = context_json(context_of(report, i));
+    json codes = json::array();
+    for (const Finding* f : findings_for(report, i)) codes.push_back(f->code);
+    t["findings"] = codes;
+    targets.push_back(std::move(t));
+  }
+  json findings = json::array();
+  for (const auto& f : report.findings) findings.push_back(finding_json(f));
+  const Verdict v = verdict(report);
+  return {{"schemaVersion", report.schema_version},
+          {"tool", {{"name", m.tool.name}, {"version", m.tool.version}, {"commit", m.tool.commit}}},
+          {"run",
+           {{"startedAt", m.run.started_at},
+            {"durationMs", round_ms(m.run.duration_ms > 0 ? m.run.duration_ms : report.run.ms)},
+            {"probeMs", round_ms(report.run.ms)},
+            {"hostname", m.run.hostname},
+            {"user", m.run.user},
+            {"command", m.run.command},
+            {"incomplete", v == Verdict::incomplete},
+            {"deadlineHit", report.run.deadline_hit},
+            {"interrupted", report.run.interrupted},
+            {"concurrency", report.run.concurrency},
+            {"redacted", report.redacted}}},
+          {"workspace",
+           {{"name", w.name},
+            {"workspaceId", w.workspace_id},
+            {"subscriptionId", w.subscription_id},
+            {"resourceGroup", w.resource_group},
+            {"tenantId", w.tenant_id},
+            {"region", w.region},
+            {"cloud", w.cloud},
+            {"storageAccount", w.storage_account},
+            {"keyVault", w.key_vault},
+            {"containerRegistry", w.acr},
+            {"applicationInsights", w.app_insights},
+            {"computeInstances", w.compute_instances}}},
+          {"verdict",
+           {{"status", to_string(v)},
+            {"exitCode", exit_code(report)},
+            {"errors", count_findings(report, Level::error)},
+            {"warnings", count_findings(report, Level::warning)},
+            {"information", count_findings(report, Level::information)}}},
+          {"environment", environment_json(report.env)},
+          {"targets", targets},
+          {"findings", findings},
+          {"diagnose", diagnose_json(report)}};
+}
+
+}  // namespace
+
+json diagnose_json(const Report& report) {
+  json value = json::object();
+  for (const auto& c : categories()) value[std::string(c.results)] = json::array();
+  for (const auto& f : report.findings)
+    value[std::string(category_info(f.category).results)].push_back(
+        {{"code", f.code}, {"level", to_string(f.level)}, {"message", diagnose_message(f)}});
+  return {{"value", value}};
+}
+
+json report_to_json(const Report& input) {
+  Report report = input;
+  remove_secrets(report);
+  return report_json(report);
+}
+
+std::string render_json(const Report& report) {
+  // Replace, never throw: a probe may have captured bytes that are not UTF-8 (a body prefix cut mid-character).
+  return report_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace vnetdiag

@@ -1,0 +1,81 @@
+#include <fmt/format.h>
+
+#include <map>
+#include <tuple>
+
+#include "reports/findings.hpp"
+#include "reports/redact.hpp"
+#include "reports/render.hpp"
+#include "reports/render_common.hpp"
+
+namespace vnetdiag {
+namespace {
+
+/// A label value as the text format wants it: backslash, double quote and line feed escaped.
+std::string label(std::string_view raw) {
+  const std::string text = valid_utf8(raw);
+  std::string out;
+  for (char c : text) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/// Every sample of one metric family must follow its HELP and TYPE lines, all together.
+void family(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+            const std::vector<std::string>& samples) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+  for (const auto& s : samples) out += s;
+}
+
+}  // namespace
+
+std::string render_prometheus(const Report& input) {
+  Report report = input;
+  remove_secrets(report);
+  std::vector<std::string> success, duration;
+  for (std::size_t i = 0; i < report.run.targets.size(); ++i) {
+    const auto& r = report.run.targets[i];
+    const auto c = context_of(report, i);
+    for (const auto& p : phases_of(report, i)) {
+      const std::string labels = fmt::format("target=\"{}\",host=\"{}\",port=\"{}\",phase=\"{}\",category=\"{}\"", label(c.id),
+                                             label(r.host), r.port, p.name, label(c.category));
+      success.push_back(fmt::format("vnetdiag_probe_success{{{}}} {}\n", labels, p.passed ? 1 : 0));
+      duration.push_back(fmt::format("vnetdiag_probe_duration_seconds{{{}}} {}\n", labels, seconds(p.ms)));
+    }
+  }
+  // One series per code: a rule may give several findings (one per port, per zone), counted together.
+  std::map<std::tuple<std::string, std::string, std::string>, int> counts;
+  for (const auto& f : report.findings) ++counts[{f.code, std::string(to_string(f.level)), f.category}];
+  std::vector<std::string> findings;
+  for (const auto& [key, n] : counts) {
+    const auto& [code, level, category] = key;
+    findings.push_back(fmt::format("vnetdiag_findings{{code=\"{}\",level=\"{}\",category=\"{}\"}} {}\n", label(code), level,
+                                   label(category), n));
+  }
+  const double ms = report.metadata.run.duration_ms > 0 ? report.metadata.run.duration_ms : report.run.ms;
+
+  std::string out;
+  family(out, "vnetdiag_probe_success", "gauge", "Whether a phase of a target's probe succeeded (1) or failed (0).", success);
+  family(out, "vnetdiag_probe_duration_seconds", "gauge", "How long a phase of a target's probe took.", duration);
+  family(out, "vnetdiag_findings", "gauge", "Findings of the last run, per finding code.", findings);
+  family(out, "vnetdiag_run_incomplete", "gauge", "1 when the last run hit its deadline or was interrupted.",
+         {fmt::format("vnetdiag_run_incomplete {}\n", verdict(report) == Verdict::incomplete ? 1 : 0)});
+  family(out, "vnetdiag_run_exit_code", "gauge", "The exit code of the last run: 0 healthy, 1 errors, 2 warnings, 4 incomplete.",
+         {fmt::format("vnetdiag_run_exit_code {}\n", exit_code(report))});
+  family(out, "vnetdiag_run_duration_seconds", "gauge", "How long the last run took.",
+         {fmt::format("vnetdiag_run_duration_seconds {}\n", seconds(ms))});
+  family(out, "vnetdiag_run_targets", "gauge", "Targets probed in the last run.",
+         {fmt::format("vnetdiag_run_targets {}\n", report.run.targets.size())});
+  return out;
+}
+
+}  // namespace vnetdiag

@@ -1,0 +1,112 @@
+#include <fmt/format.h>
+
+#include "reports/findings.hpp"
+#include "reports/redact.hpp"
+#include "reports/render.hpp"
+#include "reports/render_common.hpp"
+
+namespace vnetdiag {
+namespace {
+
+constexpr std::string_view kReset = "\033[0m";
+constexpr std::string_view kBold = "\033[1m";
+
+std::string_view colour_of(Level level) {
+  switch (level) {
+    case Level::error: return "\033[1;31m";
+    case Level::warning: return "\033[1;33m";
+    case Level::information: return "\033[36m";
+  }
+  return "";
+}
+
+std::string_view colour_of(Verdict v) {
+  switch (v) {
+    case Verdict::healthy: return "\033[1;32m";
+    case Verdict::errors: return "\033[1;31m";
+    case Verdict::warnings: return "\033[1;33m";
+    case Verdict::incomplete: return "\033[1;35m";
+  }
+  return "";
+}
+
+std::string paint(std::string_view text, std::string_view colour, bool on) {
+  return on ? fmt::format("{}{}{}", colour, text, kReset) : std::string(text);
+}
+
+std::string level_word(Level level) {
+  switch (level) {
+    case Level::error: return "ERROR";
+    case Level::warning: return "WARNING";
+    case Level::information: return "INFO";
+  }
+  return "";
+}
+
+std::string plural(std::size_t n, std::string_view word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
+
+}  // namespace
+
+std::string verdict_line(const Report& report) {
+  const auto errors = count_findings(report, Level::error);
+  const auto warnings = count_findings(report, Level::warning);
+  const auto targets = plural(report.run.targets.size(), "target");
+  const double ms = report.metadata.run.duration_ms > 0 ? report.metadata.run.duration_ms : report.run.ms;
+  const std::string took = fmt::format("{:.1f} s", ms / 1000.0);
+  std::string found = errors ? plural(errors, "error") : "";
+  if (warnings) found += (found.empty() ? "" : ", ") + plural(warnings, "warning");
+  switch (verdict(report)) {
+    case Verdict::incomplete:
+      return fmt::format("INCOMPLETE: {} after {}; {} among the {} finished",
+                         report.run.interrupted ? "interrupted" : "the deadline was reached", took,
+                         found.empty() ? "no problem so far" : found, targets);
+    case Verdict::errors: return fmt::format("FAILED: {} in {} ({})", found, targets, took);
+    case Verdict::warnings: return fmt::format("WARNING: {} in {} ({})", found, targets, took);
+    case Verdict::healthy: break;
+  }
+  return fmt::format("OK: {} checked, no problems found ({})", targets, took);
+}
+
+std::string render_terminal(const Report& input, const TerminalOptions& options) {
+  Report report = input;
+  remove_secrets(report);
+  const bool c = options.colour;
+  std::string out = paint(verdict_line(report), colour_of(verdict(report)), c) + "\n";
+
+  if (options.quiet) {
+    for (const auto& f : report.findings)
+      if (f.level == Level::error)
+        out += fmt::format("{} {} {} [{}]\n", paint("ERROR", colour_of(f.level), c), f.code, f.title,
+                           fmt::join(f.targets, ", "));
+    return out;
+  }
+
+  const auto& w = report.metadata.workspace;
+  const std::string scope = !w.name.empty() ? "workspace " + w.name : !w.workspace_id.empty() ? "workspace " + w.workspace_id
+                                                                                             : "required endpoints";
+  out += fmt::format("{} {}: {}{}{}\n", report.metadata.tool.name, report.metadata.tool.version, scope,
+                     w.region.empty() ? "" : " in " + w.region, w.cloud.empty() ? "" : ", " + w.cloud + " cloud");
+
+  // Findings grouped by category, in the diagnose API's order; within one, errors first (as sorted).
+  for (const auto& category : categories()) {
+    bool heading = false;
+    for (const auto& f : report.findings) {
+      if (&category_info(f.category) != &category) continue;
+      if (!heading) {
+        out += "\n" + paint(category.heading, kBold, c) + "\n";
+        heading = true;
+      }
+      out += fmt::format("  {}  {}  {}\n", paint(fmt::format("{:<7}", level_word(f.level)), colour_of(f.level), c), f.code,
+                         f.title);
+      if (!f.targets.empty()) out += fmt::format("           targets:  {}\n", fmt::join(f.targets, ", "));
+      out += fmt::format("           evidence: {}\n", f.evidence);
+      out += fmt::format("           fix:      {}\n", f.fix);
+      if (!f.doc_url.empty()) out += fmt::format("           docs:     {}\n", f.doc_url);
+    }
+  }
+  if (!report.run.targets.empty()) out += "\n" + target_table(report);
+  if (report.redacted) out += "\n(redacted: identifying values are replaced by placeholders)\n";
+  return out;
+}
+
+}  // namespace vnetdiag

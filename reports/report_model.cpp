@@ -1,0 +1,57 @@
+#include "reports/report_model.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace vnetdiag {
+namespace {
+
+constexpr std::array kExpectNames{"private", "public", "either"};
+static_assert(kExpectNames.size() == static_cast<std::size_t>(TargetContext::Expect::either) + 1);
+
+constexpr std::array kLevelNames{"Error", "Warning", "Information"};
+static_assert(kLevelNames.size() == static_cast<std::size_t>(Level::information) + 1);
+
+}  // namespace
+
+std::string_view to_string(TargetContext::Expect expect) { return kExpectNames.at(static_cast<std::size_t>(expect)); }
+
+std::string_view to_string(Level level) { return kLevelNames.at(static_cast<std::size_t>(level)); }
+
+std::string_view to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::healthy: return "healthy";
+    case Verdict::errors: return "errors";
+    case Verdict::warnings: return "warnings";
+    case Verdict::incomplete: return "incomplete";
+  }
+  return "incomplete";
+}
+
+Verdict verdict(const Report& report) {
+  // An incomplete run says nothing about the targets it did not finish, so "healthy" or "warnings
+  // only" would be a claim it cannot back: the incomplete status wins over everything.
+  if (report.incomplete || report.run.deadline_hit || report.run.interrupted) return Verdict::incomplete;
+  auto has = [&](Level level) {
+    return std::ranges::any_of(report.findings, [&](const Finding& f) { return f.level == level; });
+  };
+  if (has(Level::error)) return Verdict::errors;
+  if (has(Level::warning)) return Verdict::warnings;
+  return Verdict::healthy;
+}
+
+int exit_code(const Report& report) { return static_cast<int>(verdict(report)); }
+
+std::string target_name(const TargetResult& result, const TargetContext& context) {
+  if (!context.id.empty()) return context.id;
+  return result.host + ":" + std::to_string(result.port);
+}
+
+TargetContext context_of(const Report& report, std::size_t i) {
+  if (i < report.contexts.size()) return report.contexts[i];
+  TargetContext fallback;
+  if (i < report.run.targets.size()) fallback.id = target_name(report.run.targets[i], fallback);
+  return fallback;
+}
+
+}  // namespace vnetdiag

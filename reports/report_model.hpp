@@ -1,0 +1,185 @@
+// The report: what the agent knew before probing (plan and discovery, as plain data), what the probes
+// saw, and the findings drawn from both. reports/ cannot see agent/ types (floors flow one way), so the
+// agent copies what the rules need into TargetContext and EnvironmentFacts.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "probes/evidence.hpp"
+
+namespace vnetdiag {
+
+/// The version of the JSON report format (docs/report-format.md): major changes break readers.
+inline constexpr std::string_view kReportSchemaVersion = "1.0";
+
+/// What the plan expects of one target. Parallel to RunResult::targets.
+struct TargetContext {
+  /// Where the name should resolve.
+  enum class Expect : std::uint8_t {
+    private_endpoint,  ///< a private endpoint serves it: a private address, through the privatelink zone
+    public_endpoint,   ///< a public service: a public address
+    either,            ///< the inputs do not say
+  };
+
+  std::string id;                         ///< catalog id ("storage.blob"); empty: shown as host:port
+  std::string service;                    ///< human name ("Storage account (blob)")
+  std::string category = "others";        ///< "storageAccount", "packageRepositories", ...
+  bool required = true;                   ///< false: situational; its errors are reported as warnings
+  std::string privatelink_zone;           ///< the zone the CNAME chain should pass through; "" when not asserted
+  Expect expect = Expect::either;
+  std::vector<std::string> expected_ips;  ///< the private endpoint's IPs, when the config names them
+  std::vector<int> reachable_statuses;    ///< HTTP statuses meaning "reached and allowed"; empty: any response
+  std::string doc_url;                    ///< the catalog's documentation for this target
+};
+
+/// "private", "public", "either".
+std::string_view to_string(TargetContext::Expect expect);
+
+/// One DNS server this machine was configured with (or asked only for comparison).
+struct ResolverFact {
+  std::string address;          ///< as the evidence writes it: "10.0.0.4:53"
+  std::string source;           ///< "resolv.conf", "systemd-resolved", "config", "azure-dns"
+  bool used_by_clients = true;  ///< false: asked only to compare with (Azure DNS beside a custom server)
+};
+
+/// A hosts-file line that answers for a planned host before any DNS server.
+struct HostsOverrideFact {
+  std::string host;
+  std::string file;                    ///< "/etc/hosts"
+  std::vector<std::string> addresses;
+};
+
+/// The proxy variables in effect, already masked (no password ever reaches the report).
+struct ProxyFacts {
+  std::string https_proxy;             ///< masked URL; empty: direct
+  std::string http_proxy;              ///< masked URL; empty: direct
+  std::vector<std::string> no_proxy;   ///< NO_PROXY entries in effect
+  std::vector<std::string> errors;     ///< unusable variables, by name ("https_proxy: not a URL"), never the value
+};
+
+/// A Docker bridge range that shadows an address the workspace needs.
+struct DockerOverlapFact {
+  std::string bridge;    ///< "docker0"; "" for Docker's default range not yet claimed
+  std::string range;     ///< "172.17.0.0/16"
+  std::string overlaps;  ///< "VNet range 172.17.0.0/16 (config vnet)", "172.17.0.5 (expected IP of storage.blob)"
+};
+
+/// What the instance metadata service said, if it was asked.
+struct ImdsFacts {
+  std::string status = "not_asked";  ///< "ok", "not_asked", "unreachable", "no_response", "rejected", "bad_document", "error"
+  std::string detail;                ///< why, for the user
+  std::string region;                ///< "eastus"
+  std::string vm_name;
+  std::vector<std::string> private_ips;
+  std::vector<std::string> public_ips;  ///< this VM's public IPs: redacted with --redact
+  std::vector<std::string> subnets;     ///< "10.0.1.0/24"
+};
+
+/// What discovery found on this machine that the rules need. Empty fields mean "not known".
+struct EnvironmentFacts {
+  std::vector<ResolverFact> resolvers;          ///< in the order clients ask them, then comparison-only ones
+  std::string azure_dns = "168.63.129.16:53";   ///< the Azure DNS address that was asked (tests use loopback)
+  std::vector<std::string> custom_dns;          ///< client resolvers that are neither Azure DNS nor a local stub
+  std::vector<HostsOverrideFact> hosts_overrides;
+  ProxyFacts proxy;
+  std::vector<DockerOverlapFact> docker_overlaps;
+  ImdsFacts imds;
+  std::optional<double> clock_skew_seconds;     ///< servers' median clock minus ours, when over the threshold
+  double clock_skew_threshold_seconds = 300;
+  std::vector<std::string> vnet_cidrs;          ///< the VNet ranges known (config and instance metadata)
+  /// Substrings of a certificate issuer that mark a certificate as the service's own for Azure hosts
+  /// (facts §5: Microsoft and DigiCert). Tests with their own CA add its name here.
+  std::vector<std::string> expected_issuers{"Microsoft", "DigiCert"};
+};
+
+/// The tool that wrote the report.
+struct ToolInfo {
+  std::string name = "vnetdiag";
+  std::string version;
+  std::string commit;
+};
+
+/// When and where the run happened.
+struct RunInfo {
+  std::string started_at;   ///< ISO 8601 UTC: "2026-11-29T05:00:00Z"
+  double duration_ms = 0;
+  std::string hostname;     ///< redacted with --redact
+  std::string user;         ///< the login running vnetdiag; redacted with --redact
+  std::string command;      ///< "check" (never the full command line: it may hold a proxy password)
+};
+
+/// The workspace under test, as the inputs named it. Every value here is redacted with --redact.
+struct WorkspaceMetadata {
+  std::string name, workspace_id, subscription_id, resource_group, tenant_id;
+  std::string region, cloud;
+  std::string storage_account, key_vault, acr, app_insights;
+  std::vector<std::string> compute_instances;
+};
+
+/// The report header: the tool, the run and the workspace.
+struct ReportMetadata {
+  ToolInfo tool;
+  RunInfo run;
+  WorkspaceMetadata workspace;
+};
+
+/// How bad a finding is, in the workspace-diagnostics vocabulary.
+enum class Level : std::uint8_t { error, warning, information };
+
+/// "Error", "Warning", "Information" (as the diagnose API spells them).
+std::string_view to_string(Level level);
+
+/// One problem, with its probable cause and fix. One cause gives one finding, listing every target it hurts.
+struct Finding {
+  std::string code;                  ///< stable, documented in docs/findings.md, never reused: "VND-DNS-001"
+  Level level = Level::error;
+  std::string category;              ///< a diagnose category ("dnsResolution", ...) or "proxy", "tls", "packageRepositories", "environment"
+  std::string check;                 ///< the phase it is seen in: "dns", "proxy", "tcp", "tls", "http"; "environment" for machine-wide ones
+  std::string title;
+  std::vector<std::string> targets;  ///< affected target ids (host:port when a target has no id)
+  std::string evidence;              ///< one line
+  std::string fix;
+  std::string doc_url;
+};
+
+/// The overall outcome, in exit-code order.
+enum class Verdict : std::uint8_t {
+  healthy = 0,     ///< no Error or Warning
+  errors = 1,      ///< at least one Error
+  warnings = 2,    ///< Warnings only
+  incomplete = 4,  ///< the deadline was hit or the run was interrupted (takes precedence)
+};
+
+/// "healthy", "errors", "warnings", "incomplete".
+std::string_view to_string(Verdict verdict);
+
+/// Everything one run produced, ready for any renderer.
+struct Report {
+  std::string schema_version{kReportSchemaVersion};
+  ReportMetadata metadata;
+  EnvironmentFacts env;
+  RunResult run;
+  std::vector<TargetContext> contexts;  ///< parallel to run.targets
+  std::vector<Finding> findings;        ///< errors first, then warnings, then information
+  bool incomplete = false;              ///< the deadline was hit or the run was interrupted
+  bool redacted = false;                ///< `redact` has replaced identifying values with placeholders
+};
+
+/// The verdict of a report: incomplete, else errors, else warnings, else healthy.
+Verdict verdict(const Report& report);
+
+/// The process exit code: 0 healthy, 1 at least one Error, 2 Warnings only, 4 incomplete.
+/// (3, usage or input error, is the agent's: no report exists then.)
+int exit_code(const Report& report);
+
+/// The context of target `i`, or a default one (id = host:port, required, either) when the agent gave none.
+TargetContext context_of(const Report& report, std::size_t i);
+
+/// The name a finding uses for a target: its id, or host:port.
+std::string target_name(const TargetResult& result, const TargetContext& context);
+
+}  // namespace vnetdiag
