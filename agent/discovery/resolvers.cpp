@@ -208,6 +208,7 @@ ResolverDiscovery discover_resolvers(const DiscoveryPaths& paths, const std::str
     note(NoteLevel::warning, "the Azure DNS address '" + azure_dns + "' is not IP or IP:PORT; it is not asked");
     return out;
   }
+  out.azure_dns = azure->to_string();
   const std::vector<Resolver> clients = out.resolvers;
   out.azure_dns_in_use = std::ranges::any_of(clients, [&](const Resolver& r) { return r.endpoint == *azure; });
   if (out.azure_dns_in_use) {
@@ -218,6 +219,16 @@ ResolverDiscovery discover_resolvers(const DiscoveryPaths& paths, const std::str
     note(NoteLevel::info, "clients ask " + list_endpoints(clients) + ", not Azure DNS " + azure->to_string() +
                               ", which is asked beside them to compare answers: private DNS zones answer only through "
                               "Azure DNS, so a custom server must forward the privatelink zones to it");
+  }
+  return out;
+}
+
+std::vector<std::string> custom_dns(const ResolverDiscovery& discovery) {
+  std::vector<std::string> out;
+  for (const auto& r : discovery.resolvers) {
+    const auto text = r.endpoint.to_string();
+    if (r.used_by_clients && text != discovery.azure_dns && classify(r.endpoint.address) != AddressClass::loopback)
+      out.push_back(text);
   }
   return out;
 }

@@ -21,6 +21,8 @@ struct ResolverDiscovery {
   std::string stub;
   std::vector<std::string> search;   ///< search domains from resolv.conf
   std::vector<std::string> options;  ///< resolv.conf options, as written ("ndots:5", "rotate")
+  /// The Azure DNS endpoint compared against ("168.63.129.16:53"); empty when none was given or it was unusable.
+  std::string azure_dns;
   /// True when some client resolver is the Azure DNS address: private DNS zones linked to the VNet answer.
   bool azure_dns_in_use = false;
   std::vector<EnvironmentNote> notes;  ///< unreadable files, ignored nameservers, options that change lookups
@@ -31,5 +33,9 @@ struct ResolverDiscovery {
 /// client resolver; empty: not appended. Never fails: problems become notes, and with no usable
 /// nameserver the list holds glibc's own fallback, 127.0.0.1.
 ResolverDiscovery discover_resolvers(const DiscoveryPaths& paths, const std::string& azure_dns);
+
+/// The client resolvers that are neither Azure DNS nor on this machine: custom DNS servers, which must
+/// forward the privatelink zones to Azure DNS for private endpoints to resolve ("IP:PORT", client order).
+std::vector<std::string> custom_dns(const ResolverDiscovery& discovery);
 
 }  // namespace vnetdiag

@@ -179,3 +179,14 @@ TEST_CASE("the ndots warning names a planned host that is really affected by the
   p.resolv_conf = dir.write("resolv-no-search.conf", "nameserver 10.1.0.4\noptions ndots:5\n").string();
   CHECK_FALSE(has_note(discover_resolvers(p, ""), NoteLevel::warning, "ndots"));  // no search list: nothing is appended
 }
+
+TEST_CASE("custom DNS is every client resolver that is neither Azure DNS nor on this machine", "[resolvers]") {
+  CHECK(custom_dns(discover_resolvers(paths("resolv-custom.conf"), "168.63.129.16")) ==
+        std::vector<std::string>{"10.1.0.4:53", "10.1.0.5:53"});
+  CHECK(custom_dns(discover_resolvers(paths("resolv-many.conf"), "168.63.129.16")) ==
+        std::vector<std::string>{"10.1.0.4:53", "10.1.0.5:53"});
+  CHECK(custom_dns(discover_resolvers(paths("resolv-stub.conf", "resolved-azure.conf"), "168.63.129.16")).empty());
+  CHECK(custom_dns(discover_resolvers(paths("resolv-docker.conf"), "168.63.129.16")).empty());
+  const auto d = discover_resolvers(paths("resolv-custom.conf"), "168.63.129.16");
+  CHECK(d.azure_dns == "168.63.129.16:53");
+}
