@@ -47,13 +47,14 @@ std::string body_of(const Finding& f) {
   return fmt::format("{}: {}\nEvidence: {}\nFix: {}\nDocs: {}", f.code, f.title, f.evidence, f.fix, f.doc_url);
 }
 
-/// Which phase a finding belongs to: its own check when that phase ran and failed (or nothing failed),
-/// else the first phase that failed (the blocked-host rules name "tcp" but may see a TLS reset).
+/// Which phase a finding belongs to: its own check when that phase failed, or is DNS (a wrong answer is a
+/// DNS failure even though DNS answered), or nothing failed; else the first phase that failed (the
+/// blocked-host rules name "tcp" but may see a TLS reset).
 std::size_t phase_for(const Finding& f, const std::vector<PhaseOutcome>& phases) {
   const std::string_view want = f.check == "tcp" || f.check == "proxy" ? "connect" : std::string_view(f.check);
   auto own = std::ranges::find(phases, want, &PhaseOutcome::name);
   auto first_failed = std::ranges::find_if(phases, [](const PhaseOutcome& p) { return !p.passed && !p.deadline; });
-  if (own != phases.end() && (!own->passed || first_failed == phases.end())) return own - phases.begin();
+  if (own != phases.end() && (!own->passed || want == "dns" || first_failed == phases.end())) return own - phases.begin();
   if (first_failed != phases.end()) return first_failed - phases.begin();
   return own != phases.end() ? own - phases.begin() : phases.size() - 1;
 }

@@ -285,7 +285,7 @@ std::optional<Match> custom_dns_not_forwarding(const TargetView& v) {
   const std::string zone = public_zone(privatelink_zone(v.azure, v.context));
   return Match{v.client->resolver,
                {{"resolver", resolver_label(*v.client)}, {"zones", zone.empty() ? v.result.host : zone}},
-               fmt::format("{} → {} (Azure DNS: {})", v.result.host, said(*v.client), ips(v.azure->addresses))};
+               fmt::format("{} → {}, Azure DNS → {}", v.result.host, said(*v.client), ips(v.azure->addresses))};
 }
 
 std::optional<Match> custom_dns_stale_copy(const TargetView& v) {
@@ -297,7 +297,7 @@ std::optional<Match> custom_dns_stale_copy(const TargetView& v) {
   if (shared_ip) return std::nullopt;
   return Match{v.client->resolver,
                {{"resolver", resolver_label(*v.client)}},
-               fmt::format("{} → {} (Azure DNS: {})", v.result.host, ips(v.client->addresses), ips(v.azure->addresses))};
+               fmt::format("{} → {}, Azure DNS → {}", v.result.host, ips(v.client->addresses), ips(v.azure->addresses))};
 }
 
 std::optional<Match> client_resolvers_disagree(const TargetView& v) {
@@ -635,13 +635,13 @@ constexpr Rule kRules[] = {
      .title = "vnetdiag could not probe {count} target{s}", .on_target = internal_error,
      .evidence = "{details}",
      .fix = "This is a fault in vnetdiag, not in the network: run again with --verbose and report the message.",
-     .doc_url = kDocFirewall, .failure_modes = "-"},
+     .doc_url = "", .failure_modes = "-"},
 
     // F08. Evaluated before everything else and never hides another cause: a 407 or a DNS fault on the
     // same host is a second, separate cause.
     {.code = "VND-PXY-005", .level = error, .category = "proxy", .check = "proxy",
      .title = "Private endpoint hosts are sent through the proxy {proxy}", .on_target = private_host_via_proxy,
-     .evidence = "{count} host{s} behind private endpoints go to the proxy, which reaches them over the internet: {details}",
+     .evidence = "hosts behind private endpoints go to the proxy, which reaches them over the internet ({count}): {details}",
      .fix = "Add these hosts (or their domains: {domains}) to NO_PROXY / no_proxy and to the proxy's PAC bypass list, "
             "or have the proxy resolve names through Azure DNS so that it reaches the private endpoints.",
      .doc_url = kDocTroubleshootPe, .failure_modes = "F08", .also = true},
@@ -658,7 +658,7 @@ constexpr Rule kRules[] = {
     // Azure DNS, asked beside it, answers privately.
     {.code = "VND-DNS-001", .level = error, .category = "dnsResolution", .check = "dns",
      .title = "DNS server {resolver} does not forward private link zones to Azure DNS", .on_target = custom_dns_not_forwarding,
-     .evidence = "{count} name{s} resolve publicly (or not at all) through {resolver} but privately through Azure DNS: {details}",
+     .evidence = "names resolving publicly (or not at all) through {resolver} but privately through Azure DNS ({count}): {details}",
      .fix = "On {resolver}, add conditional forwarders to 168.63.129.16 for {zones} (forward the public zone names, "
             "not the privatelink ones), or use Azure DNS or an Azure DNS Private Resolver for this VNet.",
      .doc_url = kDocCustomDns, .failure_modes = "F01 F03 F15 F19 F42"},
@@ -684,14 +684,14 @@ constexpr Rule kRules[] = {
     {.code = "VND-DNS-002", .level = error, .category = "dnsResolution", .check = "dns",
      .title = "Private link zone {zone} is not answered here: names resolve to public addresses",
      .on_target = public_behind_privatelink,
-     .evidence = "{count} name{s} go through {zone} but end in a public address: {details}",
+     .evidence = "names going through {zone} end in a public address ({count}): {details}",
      .fix = "Link the private DNS zone {zone} to this VNet and check that each private endpoint has a DNS zone "
             "group with its record; with a custom DNS server, forward {public_zone} to 168.63.129.16.",
      .doc_url = kDocTroubleshootPe, .failure_modes = "F01 F15 F19 (§2.4)"},
 
     // §2.4 row 2: a plain public answer with no privatelink alias.
     {.code = "VND-DNS-003", .level = error, .category = "dnsResolution", .check = "dns",
-     .title = "{count} host{s} resolve to public addresses where a private endpoint is expected",
+     .title = "Public addresses where a private endpoint is expected: {count} host{s}",
      .on_target = public_without_privatelink,
      .evidence = "no privatelink alias in the answer: {details}",
      .fix = "Create a private endpoint for {services} in this VNet (or a peered one) with private DNS zone "
@@ -718,7 +718,7 @@ constexpr Rule kRules[] = {
 
     // F05: two endpoints sharing one zone overwrite each other's record, or the endpoint moved.
     {.code = "VND-DNS-006", .level = error, .category = "dnsResolution", .check = "dns",
-     .title = "{count} host{s} resolve to a private address that is not the private endpoint's",
+     .title = "Private addresses that are not the private endpoint's: {count} host{s}",
      .on_target = wrong_private_ip,
      .evidence = "{details}",
      .fix = "Correct the A records in {zone}: a private endpoint was recreated, or two endpoints of like services "
@@ -727,7 +727,7 @@ constexpr Rule kRules[] = {
 
     // §2.4 stale/wrong private IP, when only the VNet ranges are known.
     {.code = "VND-DNS-007", .level = warning, .category = "dnsResolution", .check = "dns",
-     .title = "{count} host{s} resolve to private addresses outside this VNet ({vnet})", .on_target = outside_vnet,
+     .title = "Private addresses outside this VNet ({vnet}): {count} host{s}", .on_target = outside_vnet,
      .evidence = "{details}",
      .fix = "If the private endpoints are in a peered VNet or on premises this is expected (name the ranges in the "
             "config file); otherwise the records are stale: correct them in the private DNS zone.",
@@ -741,7 +741,7 @@ constexpr Rule kRules[] = {
      .doc_url = kDocAzureDns, .failure_modes = "F40 (§2.1)"},
 
     {.code = "VND-DNS-010", .level = error, .category = "dnsResolution", .check = "dns",
-     .title = "{count} name{s} do not exist in DNS", .on_target = name_missing,
+     .title = "{count} name{s} not found in DNS", .on_target = name_missing,
      .evidence = "through {resolver}: {details}",
      .fix = "Check the names (the workspace inputs) and that the DNS server resolves internet names: it must forward "
             "public zones to 168.63.129.16 or to an internet resolver.",
@@ -750,9 +750,10 @@ constexpr Rule kRules[] = {
     // F09.
     {.code = "VND-PXY-001", .level = error, .category = "proxy", .check = "proxy",
      .title = "Proxy {proxy} requires authentication (407)", .on_target = proxy_auth_required,
-     .evidence = "{count} host{s} refused with 407 Proxy Authentication Required: {details}",
-     .fix = "Give the tools the proxy credentials (HTTPS_PROXY=http://user:password@host:port for the compute's "
-            "environment, pip and conda settings), or exempt the Azure ML hosts from proxy authentication.",
+     .evidence = "{details}",
+     .fix = "Give the tools the proxy's credentials (the user name and password in the HTTPS_PROXY URL of the "
+            "compute's environment, and in the pip and conda proxy settings), or exempt the Azure ML hosts from proxy "
+            "authentication.",
      .doc_url = kDocFirewall, .failure_modes = "F09"},
 
     {.code = "VND-PXY-002", .level = error, .category = "proxy", .check = "proxy",
@@ -845,7 +846,7 @@ constexpr Rule kRules[] = {
 
     // F10: an untrusted chain, almost always TLS inspection.
     {.code = "VND-TLS-001", .level = error, .category = "tls", .check = "tls",
-     .title = "TLS is intercepted: {count} host{s} present certificates from {issuer}", .on_target = tls_untrusted,
+     .title = "TLS is intercepted by {issuer} for {count} host{s}", .on_target = tls_untrusted,
      .evidence = "the chain ends at an issuer this machine does not trust: {details}. Consequences: {consequences}.",
      .fix = "Exempt these hosts from TLS inspection on the firewall or proxy (\"bypass HTTPS inspection\"), or trust "
             "the inspecting CA everywhere: the system store (update-ca-certificates), pip (PIP_CERT or "
@@ -863,14 +864,14 @@ constexpr Rule kRules[] = {
      .doc_url = kDocFirewall, .failure_modes = "F10", .also = true},
 
     {.code = "VND-TLS-003", .level = error, .category = "tls", .check = "tls",
-     .title = "{count} host{s} present expired or not yet valid certificates", .on_target = tls_validity,
+     .title = "Expired or not yet valid certificates on {count} host{s}", .on_target = tls_validity,
      .evidence = "{details}",
      .fix = "A device on the path (an inspecting firewall or proxy) presents an out-of-date certificate, or the "
             "server's own certificate lapsed: renew it, or exempt these hosts from inspection.",
      .doc_url = kDocFirewall, .failure_modes = "F10"},
 
     {.code = "VND-TLS-004", .level = error, .category = "tls", .check = "tls",
-     .title = "{count} certificate{s} do not cover the host name", .on_target = tls_name_mismatch,
+     .title = "Certificates that do not cover the host name: {count} host{s}", .on_target = tls_name_mismatch,
      .evidence = "{details}",
      .fix = "The address reached is not the service named: check that the DNS answer or hosts line points at this "
             "service's private endpoint and not another resource's, and that no proxy or firewall answers in its place.",

@@ -1,0 +1,261 @@
+// Renderers, each checked by a parser of its format: the JSON by the real JSON Schema validator, JUnit by
+// python3's xml.etree, Prometheus by a strict text-format parser, Markdown by a structure check.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "builders.hpp"
+#include "format_tools.hpp"
+#include "reports/redact.hpp"
+#include "reports/render.hpp"
+
+using namespace vnetdiag;
+using namespace vnetdiag::test;
+using nlohmann::json;
+
+namespace {
+
+/// Faults in several categories, healthy targets, environment facts: most of the report has content.
+Scenario varied() {
+  Scenario s;
+  s.workspace = {.name = "ws", .workspace_id = "1111", .region = "eastus", .cloud = "public"};
+  s.env.resolvers = {{"10.0.0.4:53", "resolv.conf", true}, {"168.63.129.16:53", "azure-dns", false}};
+  s.env.custom_dns = {"10.0.0.4"};
+  s.env.proxy.https_proxy = "http://proxy.corp:3128";
+  s.env.docker_overlaps = {{"docker0", "172.17.0.0/16", "172.17.0.5 (expected IP of storage.blob)"}};
+  s.env.clock_skew_seconds = 900;
+  s.add(target("sa.blob.core.windows.net").id("storage.blob").category("storageAccount")
+            .expect_private("privatelink.blob.core.windows.net").reachable({401})
+            .custom_dns().cname("sa.privatelink.blob.core.windows.net").address("20.60.1.4")
+            .azure_dns().cname("sa.privatelink.blob.core.windows.net").address("10.0.1.5")
+            .connected().tls(TlsStatus::ok).http(403, {{"x-ms-error-code", "AuthorizationFailure"}}, "<Error>|`*_</Error>"));
+  s.add(target("sa.file.core.windows.net", 445).id("storage.file.smb").category("storageAccount").expect_private()
+            .custom_dns().address("10.0.1.6").tcp(TcpStatus::timeout));
+  s.add(target("pypi.org").id("pypi").category("packageRepositories").situational().custom_dns().address("151.101.0.223")
+            .connected().tls(TlsStatus::untrusted_issuer, std::string(kInspectionIssuer)));
+  s.add(target("management.azure.com").id("arm").expect_public().reachable({401}).custom_dns().address("4.150.240.10")
+            .via_proxy(ProxyStatus::auth_required, 407));
+  s.add(healthy_pypi().id("pypi.healthy"));
+  auto cut = target("conda.anaconda.org").id("conda").category("packageRepositories").situational();
+  cut.custom_dns().dns_status(DnsStatus::deadline);
+  cut.result.deadline = true;
+  s.add(cut);
+  s.deadline_hit = false;
+  return s;
+}
+
+/// Validates reports against the schema with the real validator, all in one python run.
+std::vector<json> validate(const TempDir& dir, const std::vector<Report>& reports) {
+  const auto python = python_with("jsonschema");
+  if (!python) FAIL("python3-jsonschema is needed to validate the report against its schema (apt-get install python3-jsonschema)");
+  std::string files;
+  std::vector<json> parsed;
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    const std::string text = render_json(reports[i]);
+    files += " " + dir.write("report" + std::to_string(i) + ".json", text).string();
+    parsed.push_back(json::parse(text));
+  }
+  const auto result = run_command(*python + " " + tool("validate_report.py") + " " + VNETDIAG_REPORT_SCHEMA + files);
+  INFO(result.out);
+  CHECK(result.status == 0);
+  return parsed;
+}
+
+json junit_summary(const TempDir& dir, const std::string& xml) {
+  const auto python = python_with("xml.etree.ElementTree");
+  REQUIRE(python);
+  const auto file = dir.write("report.xml", xml);
+  const auto result = run_command(*python + " " + tool("junit_summary.py") + " " + file.string());
+  INFO(result.out);
+  REQUIRE(result.status == 0);
+  return json::parse(result.out);
+}
+
+std::optional<double> value_of(const Exposition& e, const std::string& name, const std::map<std::string, std::string>& labels) {
+  for (const auto& s : e.samples) {
+    if (s.name != name) continue;
+    bool all = true;
+    for (const auto& [k, v] : labels) all = all && s.labels.contains(k) && s.labels.at(k) == v;
+    if (all) return s.value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("the JSON report validates against its schema: with faults, healthy, incomplete and redacted", "[render][json]") {
+  TempDir dir;
+  Scenario healthy;
+  healthy.add(healthy_storage()).add(healthy_pypi());
+  Scenario cut = varied();
+  cut.deadline_hit = true;
+  const auto reports = validate(dir, {varied().report(), healthy.report(), cut.report(), redact(varied().report())});
+
+  const auto& faulty = reports[0];
+  CHECK(faulty["schemaVersion"] == "1.0");
+  CHECK(faulty["verdict"]["exitCode"] == 1);
+  CHECK(faulty["targets"].size() == 6);
+  CHECK(faulty["targets"][0]["context"]["id"] == "storage.blob");
+  CHECK(faulty["targets"][0]["findings"] == json::array({"VND-DNS-001"}));
+  CHECK(faulty["targets"][0]["dns"][0]["addresses"][0]["ip"] == "20.60.1.4");
+  CHECK(faulty["environment"]["clockSkewSeconds"] == 900.0);
+
+  const auto& ok = reports[1];
+  CHECK(ok["findings"].empty());
+  CHECK(ok["verdict"]["status"] == "healthy");
+  CHECK(ok["environment"]["clockSkewSeconds"].is_null());
+
+  const auto& incomplete = reports[2];
+  CHECK(incomplete["run"]["incomplete"] == true);
+  CHECK(incomplete["verdict"]["exitCode"] == 4);
+
+  CHECK(reports[3]["run"]["redacted"] == true);
+}
+
+TEST_CASE("the JSON carries a diagnose-shaped block beside the service's own categories", "[render][json]") {
+  const auto j = report_to_json(varied().report());
+  const auto& value = j["diagnose"]["value"];
+  for (const char* key : {"userDefinedRouteResults", "networkSecurityRuleResults", "resourceLockResults", "dnsResolutionResults",
+                          "storageAccountResults", "keyVaultResults", "containerRegistryResults",
+                          "applicationInsightsResults", "otherResults", "proxyResults", "tlsResults",
+                          "packageRepositoriesResults", "environmentResults"})
+    CHECK(value.contains(key));
+  REQUIRE(value["dnsResolutionResults"].size() == 1);
+  const auto& dns = value["dnsResolutionResults"][0];
+  CHECK(dns["code"] == "VND-DNS-001");
+  CHECK(dns["level"] == "Error");
+  CHECK_THAT(dns["message"].get<std::string>(), Catch::Contains("Fix: On 10.0.0.4:53 (resolv.conf), add conditional forwarders"));
+  CHECK(value["networkSecurityRuleResults"][0]["code"] == "VND-NET-003");
+  CHECK(value["tlsResults"][0]["level"] == "Warning");
+  CHECK(diagnose_json(varied().report()) == j["diagnose"]);
+}
+
+TEST_CASE("JUnit: one case per target and check, failures carrying their finding, parsed by xml.etree", "[render][junit]") {
+  TempDir dir;
+  const auto summary = junit_summary(dir, render_junit(varied().report()));
+  auto find = [&](const std::string& classname, const std::string& name) {
+    for (const auto& c : summary["cases"])
+      if (c["classname"] == classname && c["name"] == name) return c;
+    FAIL("no test case " << classname << " " << name);
+    return json();
+  };
+  // storage.blob: DNS is the cause; connect and TLS worked; HTTP failed as its symptom.
+  CHECK(find("vnetdiag.storageAccount.storage.blob", "dns")["state"] == "failed");
+  CHECK(find("vnetdiag.storageAccount.storage.blob", "dns")["type"] == "VND-DNS-001");
+  CHECK(find("vnetdiag.storageAccount.storage.blob", "connect")["state"] == "passed");
+  CHECK(find("vnetdiag.storageAccount.storage.blob", "http")["state"] == "failed");
+  CHECK_THAT(find("vnetdiag.storageAccount.storage.blob", "http")["message"].get<std::string>(), Catch::StartsWith("follows from VND-DNS-001"));
+  CHECK(find("vnetdiag.storageAccount.storage.file.smb", "connect")["type"] == "VND-NET-003");
+  CHECK_THAT(find("vnetdiag.storageAccount.storage.file.smb", "connect")["text"].get<std::string>(), Catch::Contains("Fix: Allow outbound TCP 445"));
+  CHECK(find("vnetdiag.packageRepositories.pypi", "tls")["type"] == "VND-TLS-001");
+  CHECK(find("vnetdiag.others.arm", "connect")["type"] == "VND-PXY-001");
+  CHECK(find("vnetdiag.packageRepositories.pypi.healthy", "tls")["state"] == "passed");
+  CHECK(find("vnetdiag.packageRepositories.conda", "dns")["state"] == "skipped");
+  CHECK(find("vnetdiag.environment", "VND-ENV-001")["state"] == "failed");
+  CHECK(find("vnetdiag.environment", "VND-ENV-003")["state"] == "passed");
+  CHECK(summary["failures"].get<int>() > 0);
+}
+
+TEST_CASE("Prometheus text format: success and duration per target and phase, findings per code", "[render][prometheus]") {
+  const auto e = parse_prometheus(render_prometheus(varied().report()));
+  REQUIRE(e.error.empty());
+  CHECK(e.types.at("vnetdiag_probe_success") == "gauge");
+  CHECK(value_of(e, "vnetdiag_probe_success", {{"target", "storage.blob"}, {"phase", "dns"}}) == 1.0);
+  CHECK(value_of(e, "vnetdiag_probe_success", {{"target", "storage.file.smb"}, {"phase", "connect"}, {"port", "445"}}) == 0.0);
+  CHECK(value_of(e, "vnetdiag_probe_success", {{"target", "storage.file.smb"}, {"phase", "tls"}}) == std::nullopt);
+  CHECK(value_of(e, "vnetdiag_probe_duration_seconds", {{"target", "storage.file.smb"}, {"phase", "connect"}}) == 3.0);
+  CHECK(value_of(e, "vnetdiag_findings", {{"code", "VND-DNS-001"}, {"level", "Error"}}) == 1.0);
+  CHECK(value_of(e, "vnetdiag_findings", {{"code", "VND-TLS-001"}, {"level", "Warning"}}) == 1.0);
+  CHECK(value_of(e, "vnetdiag_run_incomplete", {}) == 0.0);
+  CHECK(value_of(e, "vnetdiag_run_exit_code", {}) == 1.0);
+
+  Scenario cut = varied();
+  cut.deadline_hit = true;
+  const auto incomplete = parse_prometheus(render_prometheus(cut.report()));
+  REQUIRE(incomplete.error.empty());
+  CHECK(value_of(incomplete, "vnetdiag_run_incomplete", {}) == 1.0);
+}
+
+TEST_CASE("Prometheus label values are escaped", "[render][prometheus]") {
+  Scenario s;
+  s.add(target("odd.example").id("quote\"back\\slash\nline").custom_dns().address("10.0.0.9").tcp(TcpStatus::refused));
+  const auto e = parse_prometheus(render_prometheus(s.report()));
+  REQUIRE(e.error.empty());
+  CHECK(value_of(e, "vnetdiag_probe_success", {{"target", "quote\"back\\slash\nline"}, {"phase", "connect"}}) == 0.0);
+}
+
+TEST_CASE("the Prometheus parser rejects what the format forbids", "[render][prometheus]") {
+  CHECK_FALSE(parse_prometheus("x 1\n").error.empty());                                   // no TYPE
+  CHECK_FALSE(parse_prometheus("# TYPE x gauge\nx{a=\"1} 1\n").error.empty());            // unterminated
+  CHECK_FALSE(parse_prometheus("# TYPE x gauge\nx 1\n# TYPE y gauge\ny 1\nx 2\n").error.empty());  // split family
+  CHECK_FALSE(parse_prometheus("# TYPE x gauge\nx{a=\"1\"} 1\nx{a=\"1\"} 2\n").error.empty());    // duplicate
+  CHECK(parse_prometheus("# TYPE x gauge\nx{a=\"1\"} 1\nx{a=\"2\"} 2\n").error.empty());
+}
+
+TEST_CASE("Markdown: a well-formed ticket body with one heading per finding and a table per target", "[render][markdown]") {
+  const auto text = render_markdown(varied().report());
+  INFO(text);
+  CHECK(markdown_problem(text).empty());
+  CHECK(headings(text, 2) == std::vector<std::string>{"Findings", "Targets", "Environment"});
+  const auto findings = headings(text, 4);
+  CHECK(findings.size() == varied().report().findings.size());
+  CHECK_THAT(findings.front(), Catch::StartsWith("Error VND-DNS-001: DNS server 10.0.0.4:53 (resolv.conf)"));
+  CHECK_THAT(text, Catch::Contains("| storage.blob | sa.blob.core.windows.net:443 | private |"));
+  CHECK_THAT(text, Catch::Contains("<https://learn.microsoft.com/azure/machine-learning/how-to-custom-dns>"));
+}
+
+TEST_CASE("the Markdown check catches broken tables and raw HTML", "[render][markdown]") {
+  CHECK_FALSE(markdown_problem("# a\n\n| x | y |\n| --- | --- |\n| 1 |\n").empty());
+  CHECK_FALSE(markdown_problem("# a\n\ntext <storage-1>\n").empty());
+  CHECK_FALSE(markdown_problem("# a\n### b\n").empty());
+  CHECK(markdown_problem("# a\n\n| x | y |\n| --- | --- |\n| 1 \\| 2 | 3 |\n").empty());
+}
+
+TEST_CASE("terminal: the verdict first, findings with fixes by category, then the target table", "[render][terminal]") {
+  const auto text = render_terminal(varied().report());
+  CHECK_THAT(text, Catch::StartsWith("FAILED: 4 errors, 2 warnings in 6 targets (3.2 s)\n"));
+  CHECK(text.find("\033[") == std::string::npos);
+  const auto dns = text.find("DNS resolution\n  ERROR    VND-DNS-001");
+  const auto table = text.find("TARGET");
+  REQUIRE(dns != std::string::npos);
+  REQUIRE(table != std::string::npos);
+  CHECK(dns < table);
+  CHECK_THAT(text, Catch::Contains("           fix:      On 10.0.0.4:53 (resolv.conf), add conditional forwarders"));
+  CHECK_THAT(text, Catch::Contains("storage.file.smb"));
+}
+
+TEST_CASE("terminal colour only when asked, and the quiet form has only the verdict and errors", "[render][terminal]") {
+  const auto report = varied().report();
+  CHECK(render_terminal(report, {.colour = true}).find("\033[1;31m") != std::string::npos);
+  const auto quiet = render_terminal(report, {.quiet = true});
+  std::vector<std::string> lines;
+  for (std::size_t at = 0, end; (end = quiet.find('\n', at)) != std::string::npos; at = end + 1) lines.push_back(quiet.substr(at, end - at));
+  REQUIRE(lines.size() == 5);  // verdict + 4 errors
+  CHECK_THAT(lines[0], Catch::StartsWith("FAILED:"));
+  for (std::size_t i = 1; i < lines.size(); ++i) CHECK_THAT(lines[i], Catch::StartsWith("ERROR VND-"));
+  CHECK(quiet.find("WARNING") == std::string::npos);
+}
+
+TEST_CASE("verdict lines for healthy, warnings-only and incomplete runs", "[render][terminal]") {
+  Scenario healthy;
+  healthy.add(healthy_storage()).add(healthy_pypi());
+  CHECK(verdict_line(healthy.report()) == "OK: 2 targets checked, no problems found (3.2 s)");
+  Scenario warn;
+  warn.add(target("pypi.org").id("pypi").situational().custom_dns().address("151.101.0.223").tcp(TcpStatus::timeout));
+  CHECK(verdict_line(warn.report()) == "WARNING: 1 warning in 1 target (3.2 s)");
+  Scenario cut = warn;
+  cut.deadline_hit = true;
+  CHECK(verdict_line(cut.report()) == "INCOMPLETE: the deadline was reached after 3.2 s; 1 warning among the 1 target finished");
+}
+
+TEST_CASE("bytes that are not UTF-8 in captured evidence keep every format parseable", "[render]") {
+  Scenario s;
+  s.add(target("odd.example").id("odd").reachable({200}).custom_dns().address("10.0.0.9").connected().tls(TlsStatus::ok)
+            .http(500, {{"Server", "bad\xff\xfe"}}, std::string("body \xc3\x28 \xed\xa0\x80 \x01 end")));
+  const auto report = s.report();
+  TempDir dir;
+  validate(dir, {report});
+  junit_summary(dir, render_junit(report));
+  CHECK(parse_prometheus(render_prometheus(report)).error.empty());
+  CHECK(markdown_problem(render_markdown(report)).empty());
+}

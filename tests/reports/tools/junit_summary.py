@@ -1,0 +1,47 @@
+"""Parses a JUnit XML file with xml.etree and prints what it holds as JSON, after checking that the
+counts on <testsuites> and each <testsuite> match their test cases. Usage: junit_summary.py FILE.
+Exit 1 (with the reason on stderr) when the file is not well-formed or the counts disagree."""
+import json
+import sys
+import xml.etree.ElementTree as ET
+
+
+def state(case):
+    if case.find("failure") is not None:
+        return "failed"
+    if case.find("error") is not None:
+        return "error"
+    if case.find("skipped") is not None:
+        return "skipped"
+    return "passed"
+
+
+def main(path):
+    root = ET.parse(path).getroot()
+    if root.tag != "testsuites":
+        raise SystemExit(f"root element is <{root.tag}>, not <testsuites>")
+    cases = []
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    for suite in root.findall("testsuite"):
+        mine = [{"suite": suite.get("name"), "classname": c.get("classname"), "name": c.get("name"),
+                 "time": float(c.get("time")), "state": state(c),
+                 "type": (c.find("failure").get("type") if c.find("failure") is not None else ""),
+                 "message": (c.find("failure").get("message") if c.find("failure") is not None else ""),
+                 "text": (c.find("failure").text or "" if c.find("failure") is not None else "")}
+                for c in suite.findall("testcase")]
+        counted = {"tests": len(mine), "failures": sum(c["state"] == "failed" for c in mine),
+                   "skipped": sum(c["state"] == "skipped" for c in mine)}
+        for key, value in counted.items():
+            if int(suite.get(key)) != value:
+                raise SystemExit(f"suite {suite.get('name')}: {key}={suite.get(key)} but {value} cases")
+            totals[key] += value
+        cases += mine
+    for key, value in totals.items():
+        if int(root.get(key)) != value:
+            raise SystemExit(f"testsuites: {key}={root.get(key)} but {value} cases")
+    print(json.dumps({"tests": totals["tests"], "failures": totals["failures"], "skipped": totals["skipped"],
+                      "cases": cases}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
