@@ -21,11 +21,17 @@ ExitStatus input_error(const std::string& message, const char* command) {
 
 }  // namespace
 
-std::variant<EngineOptions, OptionError> engine_options_for(const Plan& plan, const CheckCommand& command,
-                                                            EnvLookup env) {
+DiscoverySettings discovery_settings_for(const Plan& plan, const CheckCommand& command) {
+  auto settings = discovery_settings(plan);
+  if (command.given.contains("--resolv-conf")) settings.paths.resolv_conf = command.common.resolv_conf;
+  if (command.given.contains("--hosts-file")) settings.paths.hosts_file = command.common.hosts_file;
+  return settings;
+}
+
+std::variant<EngineOptions, OptionError> engine_options_for(const Plan& plan, const Environment& environment,
+                                                            const CheckCommand& command, EnvLookup env) {
   auto given = [&](const char* name) { return command.given.contains(name); };
   CommonOptions o = command.common;
-  if (!given("--resolv-conf")) o.resolv_conf = plan.resolv_conf;
   if (!given("--hosts-file")) o.hosts_file = plan.hosts_file;
   if (!given("--ca-file")) o.ca_file = plan.ca_file;
   static constexpr std::pair<const char*, std::chrono::milliseconds Budgets::*> kBudgetFlags[] = {
@@ -34,17 +40,22 @@ std::variant<EngineOptions, OptionError> engine_options_for(const Plan& plan, co
   for (const auto& [flag, member] : kBudgetFlags)
     if (!given(flag)) o.budgets.*member = plan.budgets.*member;
 
-  auto made = make_engine_options(o, env);
+  auto made = make_engine_options(o, env, false);
   if (auto* error = std::get_if<OptionError>(&made)) return *error;
   auto options = std::get<EngineOptions>(std::move(made));
 
-  if (!given("--dns-server"))
-    for (const auto& server : plan.dns_servers) options.resolvers.push_back({server, "config"});
-  // Azure DNS is asked beside the machine's resolvers so that their answers can be compared: a
-  // custom DNS server that does not forward privatelink zones answers differently (facts §2.1).
-  const bool azure_listed = std::ranges::any_of(options.resolvers, [&](const Resolver& r) { return r.endpoint == plan.azure_dns; });
-  if (!azure_listed) options.resolvers.push_back({plan.azure_dns, "azure-dns", false});
-  options.vnet.insert(options.vnet.begin(), plan.vnet.begin(), plan.vnet.end());
+  if (!given("--dns-server")) {
+    // Client resolvers first (the engine connects to the first definitive answer among them), then the
+    // config's extra servers, then Azure DNS, asked only for comparison (facts §2.1).
+    std::vector<Resolver> clients, comparison;
+    for (const auto& r : environment.dns.resolvers) (r.used_by_clients ? clients : comparison).push_back(r);
+    for (const auto& server : plan.dns_servers) clients.push_back({server, "config"});
+    options.resolvers = std::move(clients);
+    options.resolvers.insert(options.resolvers.end(), comparison.begin(), comparison.end());
+  }
+  if (options.resolvers.empty()) return OptionError{"no DNS server to ask: name one with --dns-server"};
+  auto vnet = vnet_cidrs(environment);
+  options.vnet.insert(options.vnet.begin(), vnet.begin(), vnet.end());
   if (!given("--proxy") && plan.proxy) {
     options.proxy = *plan.proxy;
     if (command.common.no_proxy) options.proxy.no_proxy = parse_no_proxy(*command.common.no_proxy);
@@ -68,14 +79,16 @@ ExitStatus run_check_command(const CheckCommand& command) {
   auto parsed = plan_from_inputs(command.inputs, &process_env);
   if (auto* error = std::get_if<InputError>(&parsed)) return input_error(error->to_string(), "check");
   const auto& plan = std::get<Plan>(parsed);
-  auto options = engine_options_for(plan, command, &process_env);
+  auto environment = discover_environment(discovery_settings_for(plan, command), plan, &process_env);
+  auto options = engine_options_for(plan, environment, command, &process_env);
   if (auto* error = std::get_if<OptionError>(&options)) return input_error(error->message, "check");
 
   std::vector<ProbeTarget> targets;
   std::vector<TargetLabel> labels;
   std::vector<const PlannedTarget*> probed_targets;
   for (const auto& t : plan.targets) {
-    if (!probed(t)) continue;
+    // Discovery has already asked the metadata service; once per run is enough (it limits clients to 5/s).
+    if (!probed(t) || (t.id == "imds" && environment.imds.status != ImdsStatus::not_asked)) continue;
     targets.push_back(t.probe);
     labels.push_back({t.id, t.category, t.required});
     probed_targets.push_back(&t);
@@ -88,6 +101,8 @@ ExitStatus run_check_command(const CheckCommand& command) {
     return input_error(e.what(), "check");
   }
 
+  add_clock_skew(environment, run, std::chrono::system_clock::now());
+
   bool required_failed = false, situational_failed = false;
   for (std::size_t i = 0; i < run.targets.size(); ++i) {
     if (healthy(run.targets[i])) continue;
@@ -95,7 +110,8 @@ ExitStatus run_check_command(const CheckCommand& command) {
   }
 
   if (command.outputs.format == "json") {
-    auto out = nlohmann::json{{"plan", plan_to_json(plan)}, {"run", to_json(run)}};
+    auto out = nlohmann::json{{"plan", plan_to_json(plan)}, {"environment", environment_to_json(environment)},
+                              {"run", to_json(run)}};
     for (std::size_t i = 0; i < run.targets.size(); ++i) {
       out["run"]["targets"][i]["id"] = labels[i].id;
       out["run"]["targets"][i]["category"] = labels[i].category;
@@ -107,6 +123,7 @@ ExitStatus run_check_command(const CheckCommand& command) {
                                              : "required endpoints";
     std::cout << fmt::format("vnetdiag check: {} in the {} cloud, {} targets\n\n", scope, to_string(plan.cloud),
                              run.targets.size());
+    std::cout << render_environment(environment) << "\n";
     std::cout << render_check_table(run, labels);
     std::size_t untestable = 0;
     for (const auto& t : plan.targets) untestable += probed(t) ? 0 : 1;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "agent/cli.hpp"
+#include "agent/discovery/environment.hpp"
 #include "agent/engine_options.hpp"
 #include "agent/exit_status.hpp"
 
@@ -12,9 +13,13 @@ ExitStatus run_check_command(const CheckCommand& command);
 /// `vnetdiag targets`: prints the plan without probing.
 ExitStatus run_targets_command(const TargetsCommand& command);
 
-/// The engine options for a plan: its resolvers (resolv.conf, the config's servers, Azure DNS beside
-/// them for comparison), files, budgets and proxy; options given on the command line override them.
-std::variant<EngineOptions, OptionError> engine_options_for(const Plan& plan, const CheckCommand& command,
-                                                            EnvLookup env);
+/// Where discovery looks: the plan's (config file's) paths, overridden by the command line.
+DiscoverySettings discovery_settings_for(const Plan& plan, const CheckCommand& command);
+
+/// The engine options for a plan: the resolvers discovery found (resolv.conf, or systemd-resolved's upstreams,
+/// then Azure DNS for comparison) plus the config's servers, files, budgets and proxy; options given on the
+/// command line override them.
+std::variant<EngineOptions, OptionError> engine_options_for(const Plan& plan, const Environment& environment,
+                                                            const CheckCommand& command, EnvLookup env);
 
 }  // namespace vnetdiag

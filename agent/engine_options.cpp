@@ -11,7 +11,8 @@ std::optional<std::string> process_env(const char* name) {
   return std::nullopt;
 }
 
-std::variant<EngineOptions, OptionError> make_engine_options(const CommonOptions& o, EnvLookup env) {
+std::variant<EngineOptions, OptionError> make_engine_options(const CommonOptions& o, EnvLookup env,
+                                                             bool read_resolv_conf) {
   EngineOptions out;
   out.hosts_file = o.hosts_file;
   out.ca_file = o.ca_file;
@@ -23,7 +24,7 @@ std::variant<EngineOptions, OptionError> make_engine_options(const CommonOptions
     if (!endpoint) return OptionError{"--dns-server '" + text + "': expected IP, IP:PORT or [IPv6]:PORT"};
     out.resolvers.push_back({*endpoint, "--dns-server"});
   }
-  if (out.resolvers.empty()) {
+  if (out.resolvers.empty() && read_resolv_conf) {
     auto text = dns::read_text_file(o.resolv_conf);
     if (!text) return OptionError{"cannot read '" + o.resolv_conf + "'; name a DNS server with --dns-server"};
     auto conf = dns::parse_resolv_conf(*text);
@@ -40,7 +41,11 @@ std::variant<EngineOptions, OptionError> make_engine_options(const CommonOptions
 
   std::vector<std::string> errors;
   out.proxy = proxy_settings_from_env(env, &errors);
-  if (!errors.empty()) return OptionError{"proxy environment variable " + errors.front()};
+  // The variable is named, its value is not: a malformed proxy URL often holds a password.
+  if (!errors.empty()) {
+    const auto& error = errors.front();
+    return OptionError{"proxy environment variable " + error.substr(0, error.find(':')) + " is not a usable http:// proxy URL"};
+  }
   if (!o.proxy.empty()) {
     std::string why;
     auto url = ProxyUrl::parse(o.proxy, &why);

@@ -16,7 +16,9 @@ struct OptionError {
 };
 
 /// Resolvers (explicit, else resolv.conf), VNet ranges, proxy (--proxy, else the environment), budgets.
-std::variant<EngineOptions, OptionError> make_engine_options(const CommonOptions& options, EnvLookup env);
+/// With `read_resolv_conf` false and no --dns-server, the resolver list is left empty for the caller to fill.
+std::variant<EngineOptions, OptionError> make_engine_options(const CommonOptions& options, EnvLookup env,
+                                                             bool read_resolv_conf = true);
 
 /// The real environment, for `make_engine_options`.
 std::optional<std::string> process_env(const char* name);

@@ -63,7 +63,8 @@ std::optional<ProxyUrl> ProxyUrl::parse(std::string_view text, std::string* erro
   std::string_view rest = text;
   if (auto scheme_end = rest.find("://"); scheme_end != std::string_view::npos) {
     const std::string scheme = lower(rest.substr(0, scheme_end));
-    if (scheme != "http") return fail("proxy scheme '" + scheme + "' is not supported (only http:// proxies)");
+    if (scheme != "http") return fail(scheme.size() <= 8 ? "proxy scheme '" + scheme + "' is not supported (only http:// proxies)"
+                                                         : "only http:// proxies are supported");
     rest.remove_prefix(scheme_end + 3);
   }
   if (auto slash = rest.find('/'); slash != std::string_view::npos) rest = rest.substr(0, slash);
@@ -97,15 +98,15 @@ std::optional<ProxyUrl> ProxyUrl::parse(std::string_view text, std::string* erro
     unsigned port = 0;
     auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (ec != std::errc{} || ptr != port_text.data() + port_text.size() || port == 0 || port > 65535)
-      return fail("proxy port '" + std::string(port_text) + "' is not a number from 1 to 65535");
+      return fail("the proxy port is not a number from 1 to 65535");  // the text may be a misplaced password
     out.port = static_cast<std::uint16_t>(port);
   }
   return out;
 }
 
 std::string ProxyUrl::masked() const {
-  std::string credentials;
-  if (!user.empty() || !password.empty()) credentials = user + (password.empty() ? "" : ":***") + "@";
+  // The user name goes too: tokens are often passed as the user part ("http://TOKEN@proxy").
+  const std::string credentials = user.empty() && password.empty() ? "" : "***@";
   return "http://" + credentials + host_for_url(host) + ":" + std::to_string(port);
 }
 

@@ -19,7 +19,7 @@ struct ProxyUrl {
   /// Parses a proxy URL as curl does: scheme optional ("http://"), port defaults to 1080,
   /// user and password percent-decoded. nullopt with `error` set on anything else.
   static std::optional<ProxyUrl> parse(std::string_view text, std::string* error);
-  /// "http://user:***@host:port": safe for logs and reports.
+  /// "http://***@host:port" (no user name either): safe for logs and reports.
   std::string masked() const;
   /// "Basic ..." for Proxy-Authorization, or "" without credentials.
   std::string basic_authorization() const;

@@ -124,6 +124,9 @@ TEST_CASE("check probes every testable target of the plan through the config's l
   for (const auto& t : plan["targets"])
     if (t.value("not_testable", std::string{}).empty()) expected.insert(t["id"].get<std::string>());
   for (const auto& t : run["targets"]) probed.insert(t["id"].get<std::string>());
+  // The metadata service is asked once, by discovery, not again as a target.
+  CHECK(expected.erase("imds") == 1);
+  CHECK(doc["environment"]["imds"]["status"] == "unreachable");
   CHECK(probed == expected);
   CHECK(expected.size() > 20);
 

@@ -86,7 +86,7 @@ TEST_CASE("a proxy that wants credentials answers 407, and the password never ap
     w.use(proxy, "alice", "s3cret-pw");
     auto r = probe_one(https("localhost", w.nginx->port(0)), w.options);
     CHECK(r.proxy->status == ProxyStatus::tunnel);
-    CHECK(r.proxy->proxy == "http://alice:***@127.0.0.1:" + std::to_string(proxy.port()));
+    CHECK(r.proxy->proxy == "http://***@127.0.0.1:" + std::to_string(proxy.port()));
     CHECK(to_json(r).dump().find("s3cret-pw") == std::string::npos);
   }
 }

@@ -82,13 +82,14 @@ TEST_CASE("proxy URLs parse as curl reads them, and print with the password mask
   CHECK(p->port == 3128);
   CHECK(p->user == "svc@corp");
   CHECK(p->password == "p@ss");
-  CHECK(p->masked() == "http://svc@corp:***@proxy.corp:3128");
+  CHECK(p->masked() == "http://***@proxy.corp:3128");
   CHECK(p->basic_authorization() == "Basic c3ZjQGNvcnA6cEBzcw==");
   CHECK(ProxyUrl::parse("proxy.corp", &why)->port == 1080);  // curl's default
   CHECK(ProxyUrl::parse("http://[fd00::1]:8080/", &why)->masked() == "http://[fd00::1]:8080");
   CHECK_FALSE(ProxyUrl::parse("socks5://proxy:1080", &why));
   CHECK(why.find("socks5") != std::string::npos);
-  CHECK_FALSE(ProxyUrl::parse("http://proxy:port", &why));
+  CHECK_FALSE(ProxyUrl::parse("http://user:pa/ss@proxy:3128", &why));  // an unencoded '/' ends the authority
+  CHECK(why.find("pa") == std::string::npos);  // and the message does not quote the password's pieces
 }
 
 TEST_CASE("NO_PROXY follows curl: suffixes, leading dots, IPs and CIDRs, and *", "[proxy]") {
