@@ -140,8 +140,25 @@ std::vector<Finding> find_findings(const RunResult& run, const std::vector<Targe
   const RunSummary summary = summarize(run, client_answers);
 
   std::vector<Group> groups;
+  // Machine-wide causes first: the targets they explain are not looked at again (one cause, one finding).
+  std::vector<std::string> claimed;
+  const RunView run_view{run, context, env, workspace};
+  for (std::size_t k = 0; k < table.size(); ++k) {
+    const Rule& rule = table[k];
+    if (!rule.on_run) continue;
+    auto match = rule.on_run(run_view);
+    if (!match) continue;
+    auto& g = group_for(groups, k, rule.level, std::string(rule.category), match->key);
+    for (const auto& t : match->targets) {
+      add_unique(g.targets, t);
+      if (match->claims) add_unique(claimed, t);
+    }
+    g.matches.push_back(std::move(*match));
+  }
+
   for (std::size_t i = 0; i < run.targets.size(); ++i) {
     const auto& r = run.targets[i];
+    if (std::ranges::find(claimed, context[i].id) != claimed.end()) continue;
     const TargetView view{r, context[i], env, summary, answers[i].client, answers[i].azure, answers[i].clients};
     for (std::size_t k = 0; k < table.size(); ++k) {
       const Rule& rule = table[k];
@@ -159,17 +176,6 @@ std::vector<Finding> find_findings(const RunResult& run, const std::vector<Targe
       g.matches.push_back(std::move(*match));
       if (!rule.also) break;  // one cause per target: what it explains is not a finding of its own
     }
-  }
-
-  const RunView run_view{run, context, env, workspace};
-  for (std::size_t k = 0; k < table.size(); ++k) {
-    const Rule& rule = table[k];
-    if (!rule.on_run) continue;
-    auto match = rule.on_run(run_view);
-    if (!match) continue;
-    auto& g = group_for(groups, k, rule.level, std::string(rule.category), match->key);
-    for (const auto& t : match->targets) add_unique(g.targets, t);
-    g.matches.push_back(std::move(*match));
   }
 
   std::ranges::stable_sort(groups, {}, [](const Group& g) { return std::tuple(g.level, g.rule); });

@@ -243,6 +243,11 @@ class Redactor {
   void add(const std::string& value, std::string_view kind) {
     // Shorter values are too likely to be ordinary words of the report.
     if (value.size() < 3 || value.starts_with('<')) return;
+    // Accounts every machine has identify nobody, and "root" would also hit "DigiCert Global Root G2".
+    static constexpr std::string_view kGeneric[] = {"root", "azureuser", "ubuntu", "admin", "user", "localhost"};
+    if ((kind == "user" || kind == "host") &&
+        std::ranges::any_of(kGeneric, [&](std::string_view g) { return iequals(g, value); }))
+      return;
     if (std::ranges::any_of(values_, [&](const Value& v) { return iequals(v.text, value); })) return;
     const bool ip = kind == "egress-ip";
     values_.push_back({value, placeholder(value, kind), ip});

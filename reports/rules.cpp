@@ -151,6 +151,12 @@ bool http_acceptable(const TargetView& v) {
 /// The target did what the plan expects of it at every phase that ran.
 bool works(const TargetView& v) { return healthy(v.result) && http_acceptable(v); }
 
+bool is_metadata_target(const TargetResult& r, const TargetContext& c) { return c.id == "imds" || r.host == "169.254.169.254"; }
+
+bool is_azure_dns_target(const TargetResult& r, const TargetContext& c, const EnvironmentFacts& env) {
+  return c.id == "azure.dns" || r.host == env.azure_dns || fmt::format("{}:{}", r.host, r.port) == env.azure_dns;
+}
+
 /// The failure of a direct connection, when no address connected.
 std::optional<TcpStatus> tcp_failure(const TargetResult& r) {
   if (r.route == Route::proxy || r.tcp.empty()) return std::nullopt;
@@ -407,6 +413,13 @@ std::optional<Match> proxy_unreachable(const TargetView& v) {
   return proxy_status(v, {ProxyStatus::connect_failed, ProxyStatus::timeout, ProxyStatus::bad_response});
 }
 
+std::optional<Match> azure_dns_unreachable(const TargetView& v) {
+  if (!is_azure_dns_target(v.result, v.context, v.env)) return std::nullopt;
+  auto how = blocked(v.result);
+  if (!how) return std::nullopt;
+  return Match{"", {}, fmt::format("{}: {}", endpoint(v.result), *how)};
+}
+
 std::optional<Match> no_internet_egress(const TargetView& v) {
   if (!v.summary.no_internet_egress || !ok(v.client) || all_private(v.client->addresses)) return std::nullopt;
   auto failure = tcp_failure(v.result);
@@ -598,9 +611,26 @@ std::optional<Match> clock_skew(const RunView& v) {
 }
 
 std::optional<Match> metadata_unreachable(const RunView& v) {
+  Match m;
+  m.claims = true;  // a failed metadata target is this finding, not a dropped port 80 as well
   const auto& s = v.env.imds.status;
-  if (s != "unreachable" && s != "no_response" && s != "rejected") return std::nullopt;
-  return Match{"", {}, fmt::format("instance metadata {}{}", s, v.env.imds.detail.empty() ? "" : ": " + v.env.imds.detail)};
+  if (s == "unreachable" || s == "no_response" || s == "rejected")
+    m.detail = fmt::format("instance metadata {}{}", s, v.env.imds.detail.empty() ? "" : ": " + v.env.imds.detail);
+  for (std::size_t i = 0; i < v.run.targets.size(); ++i) {
+    const auto& r = v.run.targets[i];
+    const TargetContext c = i < v.contexts.size() ? v.contexts[i] : TargetContext{};
+    if (!is_metadata_target(r, c) || r.deadline) continue;
+    if (healthy(r) && (!r.http || c.reachable_statuses.empty() ||
+                       std::ranges::find(c.reachable_statuses, r.http->code) != c.reachable_statuses.end()))
+      continue;
+    std::string how = blocked(r).value_or(r.http && r.http->status == HttpStatus::response
+                                              ? fmt::format("HTTP {} {}", r.http->code, r.http->reason)
+                                              : std::string("failed"));
+    m.detail += fmt::format("{}{}: {}", m.detail.empty() ? "" : "; ", endpoint(r), how);
+    m.targets.push_back(target_name(r, c));
+  }
+  if (m.detail.empty()) return std::nullopt;
+  return m;
 }
 
 std::optional<Match> region_mismatch(const RunView& v) {
@@ -775,6 +805,15 @@ constexpr Rule kRules[] = {
      .fix = "Check that HTTPS_PROXY names a running HTTP proxy and that this subnet may reach its port (NSG, "
             "firewall).",
      .doc_url = kDocFirewall, .failure_modes = "F26"},
+
+    // §2.1, F42: the comparison with Azure DNS needs Azure DNS; outside a VNet it is never reachable.
+    {.code = "VND-ENV-006", .level = warning, .category = "environment", .check = "tcp",
+     .title = "Azure DNS cannot be reached from this machine", .on_target = azure_dns_unreachable,
+     .evidence = "{details}",
+     .fix = "Inside an Azure VNet, allow UDP and TCP 53 to 168.63.129.16 (the default NSG rules do; a firewall or a "
+            "route through an appliance may not). Outside Azure (on premises, over VPN) it can never be reached: "
+            "resolve private endpoint names through a DNS forwarder or an Azure DNS Private Resolver in the VNet.",
+     .doc_url = kDocAzureDns, .failure_modes = "F42 (§2.1)"},
 
     // F26: everything public is dropped: no NAT gateway or firewall route. One cause, not one per port.
     {.code = "VND-NET-006", .level = error, .category = "userDefinedRoute", .check = "tcp",

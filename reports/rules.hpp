@@ -53,6 +53,7 @@ struct Match {
   std::vector<Placeholder> values;   ///< fill the templates; values that differ within a group are listed
   std::string detail;                ///< this target's part of {details}
   std::vector<std::string> targets;  ///< run-level rules: the targets the finding names
+  bool claims = false;               ///< run-level rules: those targets are explained; no per-target rule looks at them
 };
 
 using TargetMatcher = std::optional<Match> (*)(const TargetView&);

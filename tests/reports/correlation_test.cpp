@@ -107,7 +107,7 @@ TEST_CASE("a symptom of an earlier phase is not a finding of its own", "[correla
   CHECK(codes(findings_of(t)) == Codes{"VND-DNS-002"});
 }
 
-TEST_CASE("the same dropped port on three hosts is one finding; another port is another", "[correlation]") {
+TEST_CASE("the same dropped port on three hosts is one finding, and another port another", "[correlation]") {
   Scenario s;
   for (const char* host : {"a", "b", "c"})
     s.add(target(std::string(host) + ".workspace.eastus.api.azureml.ms").expect_private().custom_dns().address("10.0.1.4")

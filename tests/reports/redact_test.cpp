@@ -143,6 +143,15 @@ TEST_CASE("secret scrubbing of single strings", "[redact]") {
   CHECK(without_secrets("no secrets here: 10.0.0.4:53") == "no secrets here: 10.0.0.4:53");
 }
 
+TEST_CASE("accounts every machine has are not treated as identifying", "[redact]") {
+  Report report = sensitive_report();
+  report.metadata.run.user = "root";
+  report.run.targets[0].tls->chain[0].issuer = "CN=DigiCert Global Root G2,O=DigiCert Inc,C=US";
+  const auto json = render_json(redact(report));
+  CHECK_THAT(json, Catch::Contains("DigiCert Global Root G2"));
+  CHECK_THAT(json, Catch::Contains("\"user\": \"root\""));
+}
+
 TEST_CASE("redaction replaces whole names only, not parts of other words", "[redact]") {
   Scenario s;
   s.workspace.storage_account = "data";

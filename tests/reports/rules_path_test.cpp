@@ -230,6 +230,27 @@ TEST_CASE("VND-ENV-003: the instance metadata service cannot be reached", "[rule
   CHECK(report_with(env).findings.empty());
 }
 
+TEST_CASE("VND-ENV-003: a failing metadata target is that finding, not a dropped port as well", "[rules][environment]") {
+  auto imds = [] { return target("169.254.169.254", 80).id("imds").category("environment").reachable({200}); };
+  Scenario s;
+  s.add(imds().tcp(TcpStatus::timeout, "169.254.169.254"));
+  const auto f = s.findings();
+  REQUIRE(codes(f) == Codes{"VND-ENV-003"});
+  CHECK(f[0].targets == std::vector<std::string>{"imds"});
+  CHECK(f[0].evidence == "169.254.169.254:80: TCP 80 timeout");
+  Scenario ok;
+  ok.add(imds().tcp(TcpStatus::connected, "169.254.169.254").http(200));
+  CHECK(ok.findings().empty());
+}
+
+TEST_CASE("VND-ENV-006: Azure DNS cannot be reached", "[rules][environment]") {
+  auto azure = [] { return target("168.63.129.16", 53).id("azure.dns").category("environment"); };
+  const auto f = findings_of(azure().tcp(TcpStatus::timeout, "168.63.129.16"));
+  REQUIRE(codes(f) == Codes{"VND-ENV-006"});
+  CHECK(f[0].level == Level::warning);
+  CHECK(findings_of(azure().tcp(TcpStatus::connected, "168.63.129.16")).empty());
+}
+
 TEST_CASE("VND-ENV-004: compute in another region than the workspace", "[rules][environment]") {
   EnvironmentFacts env;
   env.imds.status = "ok";
