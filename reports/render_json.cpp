@@ -66,7 +66,7 @@ json finding_json(const Finding& f) {
 }
 
 std::string diagnose_message(const Finding& f) {
-  std::string message = f.title + ". " + f.evidence;
+  std::string message = f.title + ": " + f.evidence;
   if (!message.ends_with('.')) message += '.';
   message += " Fix: " + f.fix;
   if (!f.doc_url.empty()) message += " See " + f.doc_url;
