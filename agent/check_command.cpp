@@ -8,8 +8,15 @@
 #include "agent/plan/cloud.hpp"
 #include "agent/plan/input_error.hpp"
 #include "agent/runner.hpp"
-#include "reports/check_table.hpp"
-#include "reports/evidence_json.hpp"
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "agent/report_inputs.hpp"
+#include "reports/atomic_file.hpp"
+#include "reports/findings.hpp"
+#include "reports/redact.hpp"
+#include "reports/render.hpp"
 
 namespace vnetdiag {
 namespace {
@@ -84,61 +91,61 @@ ExitStatus run_check_command(const CheckCommand& command) {
   if (auto* error = std::get_if<OptionError>(&options)) return input_error(error->message, "check");
 
   std::vector<ProbeTarget> targets;
-  std::vector<TargetLabel> labels;
-  std::vector<const PlannedTarget*> probed_targets;
+  std::vector<TargetContext> contexts;
   for (const auto& t : plan.targets) {
     // Discovery has already asked the metadata service; once per run is enough (it limits clients to 5/s).
     if (!probed(t) || (t.id == "imds" && environment.imds.status != ImdsStatus::not_asked)) continue;
     targets.push_back(t.probe);
-    labels.push_back({t.id, t.category, t.required});
-    probed_targets.push_back(&t);
+    contexts.push_back(context_of(t));
   }
 
+  const bool interactive = ::isatty(STDERR_FILENO) == 1 && !command.outputs.quiet;
+  ProgressFn progress;
+  if (interactive) {
+    progress = [](const TargetResult&, std::size_t done, std::size_t total) {
+      fmt::print(stderr, "\rprobing: {}/{} targets done", done, total);
+    };
+  }
+  const auto started_at = utc_now_iso8601();
   RunResult run;
   try {
-    run = run_until_done(std::move(targets), std::get<EngineOptions>(std::move(options)));
+    run = run_until_done(std::move(targets), std::get<EngineOptions>(std::move(options)), progress);
   } catch (const std::invalid_argument& e) {
     return input_error(e.what(), "check");
   }
-
+  if (interactive) fmt::print(stderr, "\r\033[K");
   add_clock_skew(environment, run, std::chrono::system_clock::now());
 
-  bool required_failed = false, situational_failed = false;
-  for (std::size_t i = 0; i < run.targets.size(); ++i) {
-    if (healthy(run.targets[i])) continue;
-    (labels[i].required ? required_failed : situational_failed) = true;
+  auto report = build_report(metadata_of(plan, run, started_at), facts_of(environment, plan), std::move(run),
+                             std::move(contexts));
+  if (command.outputs.redact) report = redact(std::move(report));
+
+  // Files first, each written whole or not at all: a ticket never gets half a report.
+  bool write_failed = false;
+  const std::pair<const std::string*, std::string (*)(const Report&)> kFiles[] = {
+      {&command.outputs.json_file, &render_json},
+      {&command.outputs.markdown_file, &render_markdown},
+      {&command.outputs.junit_file, &render_junit},
+      {&command.outputs.prometheus_file, &render_prometheus},
+  };
+  for (const auto& [file, render] : kFiles) {
+    if (file->empty()) continue;
+    if (auto ec = write_file_atomically(*file, render(report))) {
+      fmt::print(stderr, "vnetdiag: cannot write {}: {}\n", *file, ec.message());
+      write_failed = true;
+    }
   }
 
   if (command.outputs.format == "json") {
-    auto out = nlohmann::json{{"plan", plan_to_json(plan)}, {"environment", environment_to_json(environment)},
-                              {"run", to_json(run)}};
-    for (std::size_t i = 0; i < run.targets.size(); ++i) {
-      out["run"]["targets"][i]["id"] = labels[i].id;
-      out["run"]["targets"][i]["category"] = labels[i].category;
-      out["run"]["targets"][i]["required"] = labels[i].required;
-    }
-    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    std::cout << render_json(report);
   } else {
-    const std::string scope = plan.workspace ? fmt::format("workspace {}", plan.workspace->name.empty() ? plan.workspace->workspace_id : plan.workspace->name)
-                                             : "required endpoints";
-    std::cout << fmt::format("vnetdiag check: {} in the {} cloud, {} targets\n\n", scope, to_string(plan.cloud),
-                             run.targets.size());
-    std::cout << render_environment(environment) << "\n";
-    std::cout << render_check_table(run, labels);
-    std::size_t untestable = 0;
-    for (const auto& t : plan.targets) untestable += probed(t) ? 0 : 1;
-    if (untestable > 0)
-      std::cout << fmt::format("\n{} targets not testable (see 'vnetdiag targets'): name their hosts in the config file\n",
-                               untestable);
-    std::cout << fmt::format("\n{} in {:.1f} s{}\n",
-                             required_failed ? "FAILED: a required target is unreachable"
-                             : situational_failed ? "WARNING: a situational target is unreachable"
-                                                  : "OK: every target is reachable",
-                             run.ms / 1000.0, run.deadline_hit ? " (deadline reached: incomplete)" : "");
+    const bool colour = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
+    std::cout << render_terminal(report, {.colour = colour, .quiet = command.outputs.quiet});
+    if (!command.outputs.quiet) std::cout << "\n" << render_environment(environment);
   }
-  if (run.deadline_hit || run.interrupted) return ExitStatus::incomplete;
-  if (required_failed) return ExitStatus::errors;
-  return situational_failed ? ExitStatus::warnings : ExitStatus::healthy;
+  std::cout.flush();
+  if (write_failed) return ExitStatus::incomplete;
+  return static_cast<ExitStatus>(exit_code(report));
 }
 
 }  // namespace vnetdiag

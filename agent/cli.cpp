@@ -18,7 +18,7 @@ constexpr const char* kExitCodes =
     "  1  at least one Error (probe: at least one target failed)\n"
     "  2  Warnings only\n"
     "  3  bad arguments or input; nothing was probed\n"
-    "  4  incomplete: the deadline was reached or the run was interrupted\n";
+    "  4  incomplete: the deadline was reached, the run was interrupted, or a report file could not be written\n";
 
 void add_common(CLI::App& app, CommonOptions& o) {
   app.add_option("--dns-server", o.dns_servers, "Ask this DNS server (IP[:PORT], [IPv6]:PORT); repeatable. "

@@ -474,6 +474,13 @@ constexpr Key<Config> kTopKeys[] = {
     {"resolv_conf", [](ConfigReader& r, const json& v, const std::string& p, Config& out) { read_path(r, v, p, out.resolv_conf); }},
     {"hosts_file", [](ConfigReader& r, const json& v, const std::string& p, Config& out) { read_path(r, v, p, out.hosts_file); }},
     {"ca_file", [](ConfigReader& r, const json& v, const std::string& p, Config& out) { read_path(r, v, p, out.ca_file); }},
+    {"tls_issuers",
+     [](ConfigReader& r, const json& v, const std::string& p, Config& out) {
+       r.array(v, p, "an array of certificate issuer names", [&](const json& e, const std::string& at) {
+         auto s = r.string(e, at, "part of a certificate issuer's name, such as \"Contoso Root CA\"");
+         if (s && !s->empty()) out.tls_issuers.push_back(*s);
+       });
+     }},
     {"proxy",
      [](ConfigReader& r, const json& v, const std::string& p, Config& out) {
        ProxySettings proxy;

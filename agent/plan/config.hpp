@@ -59,6 +59,9 @@ struct Config {
   std::string resolv_conf = "/etc/resolv.conf";
   std::string hosts_file = "/etc/hosts";       ///< empty: no hosts file
   std::string ca_file;                         ///< empty: the system trust store
+  /// Issuer names (substrings) accepted on Azure hosts besides Microsoft and DigiCert: a TLS-inspecting
+  /// proxy the organisation runs on purpose.
+  std::vector<std::string> tls_issuers;
   std::optional<ProxySettings> proxy;          ///< set: replaces the proxy environment variables
 
   /// 168.63.129.16 port 53, the same address in every region and national cloud (facts §2.1 [S12]).

@@ -374,6 +374,7 @@ Plan build_plan(const std::optional<WorkspaceInfo>& workspace, const Config& con
   plan.resolv_conf = config.resolv_conf;
   plan.hosts_file = config.hosts_file;
   plan.ca_file = config.ca_file;
+  plan.tls_issuers = config.tls_issuers;
   plan.budgets = config.budgets;
   plan.proxy = config.proxy;
 

@@ -53,6 +53,7 @@ struct Plan {
   Endpoint azure_dns = Config::default_azure_dns();
   std::string metadata_url;
   std::string resolv_conf, hosts_file, ca_file;
+  std::vector<std::string> tls_issuers;  ///< from the config: issuers accepted besides Microsoft and DigiCert
   Budgets budgets;
   std::optional<ProxySettings> proxy;   ///< set: use instead of the environment's proxy variables
   std::vector<std::string> skipped;     ///< "id host:port" of targets the config skipped

@@ -96,7 +96,7 @@ struct LocalVnet {
 
 const json* find_target(const json& run, const std::string& id) {
   for (const auto& t : run["targets"])
-    if (t["id"] == id) return &t;
+    if (t["context"]["id"] == id) return &t;
   return nullptr;
 }
 
@@ -118,15 +118,15 @@ TEST_CASE("check probes every testable target of the plan through the config's l
   INFO(r.output.substr(0, 4000));
   REQUIRE_FALSE(json_part(r.output).empty());
   auto doc = json::parse(json_part(r.output));
-  const auto& run = doc["run"];
+  const auto& run = doc;
 
   std::set<std::string> expected, probed;
   for (const auto& t : plan["targets"])
     if (t.value("not_testable", std::string{}).empty()) expected.insert(t["id"].get<std::string>());
-  for (const auto& t : run["targets"]) probed.insert(t["id"].get<std::string>());
+  for (const auto& t : run["targets"]) probed.insert(t["context"]["id"].get<std::string>());
   // The metadata service is asked once, by discovery, not again as a target.
   CHECK(expected.erase("imds") == 1);
-  CHECK(doc["environment"]["imds"]["status"] == "unreachable");
+  CHECK(doc["environment"]["instanceMetadata"]["status"] == "unreachable");
   CHECK(probed == expected);
   CHECK(expected.size() > 20);
 
