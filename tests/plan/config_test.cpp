@@ -51,7 +51,7 @@ TEST_CASE("a config with comments sets every documented setting", "[plan][config
   CHECK(config.ca_file == "/etc/ssl/certs/fabrikam-root.pem");
   REQUIRE(config.proxy);
   REQUIRE(config.proxy->https_proxy);
-  CHECK(config.proxy->https_proxy->masked() == "http://svc-ml:***@10.20.0.8:3128");
+  CHECK(config.proxy->https_proxy->masked() == "http://***@10.20.0.8:3128");
   CHECK(config.proxy->no_proxy == std::vector<std::string>{"localhost", ".internal", "169.254.169.254"});
   CHECK(config.proxy->origin == "config");
 }

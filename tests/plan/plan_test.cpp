@@ -306,7 +306,7 @@ TEST_CASE("budgets, resolvers, paths and the proxy from the config reach the pla
   const auto j = plan_to_json(plan);
   CHECK(j["settings"]["budgets_ms"] == json{{"dns", 1500}, {"connect", 2000}, {"proxy", 4000},
                                             {"tls", 3000}, {"http", 3500}, {"deadline", 20000}});
-  CHECK(j["settings"]["proxy"]["https_proxy"] == "http://svc-ml:***@10.20.0.8:3128");
+  CHECK(j["settings"]["proxy"]["https_proxy"] == "http://***@10.20.0.8:3128");
   CHECK(j.dump().find("s3cret") == std::string::npos);
   CHECK(render_plan_table(plan).find("s3cret") == std::string::npos);
   // The config also fixes expectations, names wildcards, adds hosts and skips others.
