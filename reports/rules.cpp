@@ -252,7 +252,10 @@ std::optional<Match> internal_error(const TargetView& v) {
 
 std::optional<Match> private_host_via_proxy(const TargetView& v) {
   if (v.result.route != Route::proxy) return std::nullopt;
-  if (!expected_private(v) && !(ok(v.client) && all_private(v.client->addresses))) return std::nullopt;
+  // A public service (MCR, the package repositories) that some resolver maps to a private address is
+  // not a private endpoint: only a private expectation, or an open one with private answers, counts.
+  const bool open = v.context.expect == TargetContext::Expect::either;
+  if (!expected_private(v) && !(open && ok(v.client) && all_private(v.client->addresses))) return std::nullopt;
   return Match{proxy_of(v.result),
                {{"proxy", proxy_of(v.result)}, {"domains", parent_domain(v.result.host)}},
                fmt::format("{} (private endpoint{})", v.result.host,

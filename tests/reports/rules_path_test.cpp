@@ -53,6 +53,12 @@ TEST_CASE("VND-PXY-005 stays silent for a public host through the proxy", "[rule
   CHECK(findings_of(t).empty());
 }
 
+TEST_CASE("VND-PXY-005 stays silent for a public service that a resolver maps to a private address", "[rules][proxy]") {
+  auto t = target("mcr.microsoft.com").id("mcr").category("containerRegistry").expect_public().custom_dns()
+               .address("10.0.5.9").via_proxy(ProxyStatus::tunnel, 200).tls(TlsStatus::ok);
+  CHECK(findings_of(t).empty());
+}
+
 TEST_CASE("VND-PXY-001: the proxy asks for credentials", "[rules][proxy]") {
   auto t = arm().via_proxy(ProxyStatus::auth_required, 407);
   const auto f = findings_of(t);

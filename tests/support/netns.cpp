@@ -201,6 +201,11 @@ BlackholeNetns::BlackholeNetns(int addresses) : address_count_(addresses) {
 
 BlackholeNetns::~BlackholeNetns() { teardown(); }
 
+void BlackholeNetns::route_here(const std::string& ip) {
+  must({"ip", "-n", name_, "addr", "add", ip + "/32", "dev", inner_veth(subnet_)}, "adding " + ip + " inside the namespace");
+  must({"ip", "route", "add", ip + "/32", "dev", host_veth(subnet_)}, "routing " + ip + " into the namespace");
+}
+
 void BlackholeNetns::teardown() noexcept {
   try {
     // Deleting the host end removes the pair synchronously; namespace teardown alone would leave

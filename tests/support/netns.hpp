@@ -37,6 +37,10 @@ class BlackholeNetns {
   const std::string& name() const;
   /// The host end of the veth ("10.231.<k>.1").
   std::string host_address() const;
+  /// Makes `ip` (any IPv4 address, e.g. a public one a test DNS answer names) live inside this namespace:
+  /// the host routes it into the veth, where it is black-holed like the rest. Traffic to it never leaves
+  /// the machine. The route goes with the veth.
+  void route_here(const std::string& ip);
 
  private:
   void teardown() noexcept;
