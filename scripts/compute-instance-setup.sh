@@ -81,11 +81,10 @@ find_vnetdiag() {
     say "installing $deb" >&2
     local sudo=""
     [[ $(id -u) -ne 0 ]] && sudo=sudo
-    # apt-get installs a local .deb with the dependencies it lacks; dpkg alone when apt cannot.
-    # (Their output goes to standard error: standard output is this function's answer.)
+    # apt-get installs a local .deb with the dependencies it lacks (from the package repositories, if
+    # this machine can reach them). Its output goes to standard error: standard output is this answer.
     if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "$deb" >&2; then
-      say "apt-get could not install $deb; trying dpkg -i" >&2
-      DEBIAN_FRONTEND=noninteractive $sudo dpkg -i "$deb" >&2 || say "dpkg -i $deb failed" >&2
+      say "apt-get could not install $deb (was it built for this release? see docs/compute-instance.md)" >&2
     fi
     if command -v vnetdiag >/dev/null; then
       command -v vnetdiag
@@ -100,7 +99,10 @@ find_vnetdiag() {
 }
 
 vnetdiag=$(find_vnetdiag) || give_up "no vnetdiag: put vnetdiag_<version>_amd64.deb or the vnetdiag binary beside $0"
-say "$("$vnetdiag" --version 2>&1 | head -n1)"
+if ! version=$("$vnetdiag" --version 2>&1); then
+  give_up "$vnetdiag does not run here: $version"
+fi
+say "$(head -n1 <<<"$version")"
 
 config=${VNETDIAG_CONFIG:-}
 if [[ -z $config ]]; then
@@ -115,6 +117,7 @@ fi
 mkdir -p "$report_dir" || give_up "cannot create $report_dir"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 report="$report_dir/report-$stamp.json"
+[[ -e $report ]] && report="$report_dir/report-$stamp-$$.json"
 
 args=(check --quiet --json "$report")
 [[ -n $config ]] && args+=(--config "$config")
@@ -132,16 +135,14 @@ if [[ -s $report ]]; then
       say "could not copy the report to $copy_to"
     fi
   fi
-  # Every finding with its fix (--quiet above printed the Errors): Warnings matter to whoever reads this log.
+  # Every finding with its fix, from the report (--quiet above printed the verdict and the Errors' titles).
   python=$(command -v python3 || true)
   if [[ -n $python ]]; then
     "$python" - "$report" <<'EOF' || true
 import json, sys
 doc = json.load(open(sys.argv[1]))
 for f in doc.get("findings", []):
-    if f.get("level") == "error":
-        continue  # printed by vnetdiag --quiet
-    print(f"{f.get('level', '?').capitalize()} {f.get('code', '')}: {f.get('title', '')}")
+    print(f"{f.get('level', '?')} {f.get('code', '')}: {f.get('title', '')}")
     if f.get("fix"):
         print(f"  fix: {f['fix']}")
 EOF
