@@ -66,5 +66,17 @@ for option in $(help_options check); do
     status=1
   }
 done
-((status == 0)) || fail "the man page or the completion disagree with --help"
+# The config keys the man page names are those of docs/config.md.
+config_md=$source_dir/docs/config.md
+if [[ -f $config_md ]]; then
+  man_config=$(sed -n '/^\.SH CONFIG FILE/,/^\.SH /p' "$man_page")
+  # shellcheck disable=SC2016 # backquotes, not an expansion
+  for key in $(sed -n 's/^### //p' "$config_md" | grep -o '`[a-z_]*`' | tr -d '`'); do
+    grep -q "^\.BR $key\b" <<<"$man_config" || {
+      echo "the man page's CONFIG FILE does not name the key $key of docs/config.md"
+      status=1
+    }
+  done
+fi
+((status == 0)) || fail "the man page or the completion disagree with --help or docs/config.md"
 note "man page and completion agree with --help for check, targets and probe"
