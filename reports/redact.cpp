@@ -200,6 +200,12 @@ bool guid_at(std::string_view text, std::size_t at) {
   return true;
 }
 
+/// Accounts and host names every machine has identify nobody, and "root" would also hit "DigiCert Global Root G2".
+bool generic_name(std::string_view value) {
+  static constexpr std::string_view kGeneric[] = {"root", "azureuser", "ubuntu", "admin", "user", "localhost"};
+  return std::ranges::any_of(kGeneric, [&](std::string_view g) { return iequals(g, value); });
+}
+
 class Redactor {
  public:
   explicit Redactor(const Report& report) {
@@ -243,11 +249,7 @@ class Redactor {
   void add(const std::string& value, std::string_view kind) {
     // Shorter values are too likely to be ordinary words of the report.
     if (value.size() < 3 || value.starts_with('<')) return;
-    // Accounts every machine has identify nobody, and "root" would also hit "DigiCert Global Root G2".
-    static constexpr std::string_view kGeneric[] = {"root", "azureuser", "ubuntu", "admin", "user", "localhost"};
-    if ((kind == "user" || kind == "host") &&
-        std::ranges::any_of(kGeneric, [&](std::string_view g) { return iequals(g, value); }))
-      return;
+    if ((kind == "user" || kind == "host") && generic_name(value)) return;
     if (std::ranges::any_of(values_, [&](const Value& v) { return iequals(v.text, value); })) return;
     const bool ip = kind == "egress-ip";
     values_.push_back({value, placeholder(value, kind), ip});
@@ -328,7 +330,12 @@ void remove_secrets(Report& report) {
 Report redact(Report report) {
   remove_secrets(report);
   Redactor redactor(report);
+  // Names too short to replace inside other text ("vm", "ml") are still replaced where they are the whole value.
+  auto& run = report.metadata.run;
+  const std::string host = run.hostname, user = run.user;
   visit_strings(report, [&](std::string& s) { s = redactor(std::move(s)); });
+  if (!host.empty() && run.hostname == host && !generic_name(host)) run.hostname = "<host-1>";
+  if (!user.empty() && run.user == user && !generic_name(user)) run.user = "<user-1>";
   report.redacted = true;
   return report;
 }
