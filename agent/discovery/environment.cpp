@@ -351,7 +351,10 @@ std::string render_environment(const Environment& e) {
   const auto& m = e.imds;
   std::string metadata = std::string(to_string(m.status));
   if (m.info) {
-    metadata += ": " + join(std::vector<std::string>{m.info->location, m.info->vm_size, m.info->az_environment}, ", ");
+    std::vector<std::string> known;
+    for (const auto* field : {&m.info->location, &m.info->vm_size, &m.info->az_environment})
+      if (!field->empty()) known.push_back(*field);
+    metadata += ": " + join(known, ", ");
   } else if (!m.detail.empty()) {
     metadata += ": " + m.detail;
   }

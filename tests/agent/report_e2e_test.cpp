@@ -138,3 +138,19 @@ TEST_CASE("an interrupted run still writes a complete, valid JSON report marked 
   CHECK(report["verdict"]["status"] == "incomplete");
   CHECK(report["run"]["interrupted"] == true);
 }
+
+TEST_CASE("the terminal report leads with the verdict, then each finding with its fix, then the targets",
+          "[reports][e2e]") {
+  LocalVnet vnet({.key_vault_record_missing = true});
+  auto r = run_vnetdiag(vnet.with_workspace({"check"}));
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.starts_with("FAILED: 1 error"));
+  const auto finding = r.output.find("VND-DNS-004");
+  const auto fix = r.output.find("fix:", finding);
+  const auto table = r.output.find("storage.blob");
+  CHECK(finding != std::string::npos);
+  CHECK(fix != std::string::npos);
+  CHECK(table > fix);
+  CHECK(r.output.find("\033[") == std::string::npos);  // no colour when the output is not a terminal
+}
