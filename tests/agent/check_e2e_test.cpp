@@ -183,3 +183,30 @@ TEST_CASE("a malformed workspace document stops the check with the file, line an
   CHECK(r.exit_code == 3);
   CHECK(r.output.find(bad.string() + ":4:") != std::string::npos);
 }
+
+TEST_CASE("hostile workspace inputs stop the check with a clear error and exit 3, never a crash", "[check]") {
+  TempDir dir;
+  struct Case {
+    const char* what;
+    std::string content;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"truncated", R"({"id": "/subscriptions/x", "properties": {"storageAccount": )", "ws.json:1:"},
+      {"wrong type", R"({"location": "eastus", "properties": {"workspaceId": 42}})", "workspaceId"},
+      {"wrong resource type",
+       R"({"location": "eastus", "properties": {"keyVault": "/subscriptions/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa1"}})",
+       "keyVault"},
+      {"control characters", "{\"location\": \"eastus\", \"storage_account\": \"sa\\u001b[31m\"}", "storage"},
+      {"50 MB", std::string(50u << 20, ' ') + "{}", "ws.json"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    const auto file = dir.write("ws.json", c.content);
+    auto r = run_vnetdiag({"check", "--workspace-json", file.string()});
+    CHECK(r.exit_code == 3);
+    CHECK(r.output.starts_with("vnetdiag: "));
+    CHECK(r.output.find(c.says) != std::string::npos);
+    CHECK(r.output.find('\033') == std::string::npos);  // nothing from the input reaches the terminal raw
+  }
+}
