@@ -166,14 +166,13 @@ TEST_CASE("check probes every testable target of the plan through the config's l
   CHECK(r.exit_code == 1);  // required public endpoints (ARM, Entra ID) are not served by this VNet
 }
 
-TEST_CASE("the same workspace given as flags and as a compute instance's environment is checked the same", "[check]") {
-  LocalVnet vnet;
-  auto args = vnet.workspace_args();
-  args.insert(args.begin(), "targets");
-  auto by_flags = run_vnetdiag(args);
+TEST_CASE("the workspace given as flags plans its own storage, key vault and registry hosts", "[check]") {
+  auto by_flags = run_vnetdiag({"targets", "--workspace-id", kWorkspaceId, "--region", "eastus", "--storage-account",
+                                "vndtest01", "--key-vault", "vndtestkv", "--acr", "vndtestacr"});
   CHECK(by_flags.exit_code == 0);
   CHECK(by_flags.output.find("vndtest01.blob.core.windows.net:443") != std::string::npos);
   CHECK(by_flags.output.find("vndtestkv.vault.azure.net:443") != std::string::npos);
+  CHECK(by_flags.output.find("vndtestacr.azurecr.io:443") != std::string::npos);
 }
 
 TEST_CASE("a malformed workspace document stops the check with the file, line and column, exit 3", "[check]") {
