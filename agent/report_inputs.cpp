@@ -40,10 +40,11 @@ EnvironmentFacts facts_of(const Environment& e, const Plan& plan) {
   f.proxy.http_proxy = e.proxy.http_proxy;
   f.proxy.no_proxy = e.proxy.no_proxy;
   f.proxy.errors = e.proxy.errors;
-  if (!e.configured_proxy.empty()) {
-    // The config file's proxy replaces the variables, NO_PROXY included.
-    f.proxy.https_proxy = f.proxy.http_proxy = e.configured_proxy;
-    f.proxy.no_proxy = plan.proxy ? plan.proxy->no_proxy : std::vector<std::string>{};
+  if (plan.proxy) {
+    // The config file's proxy replaces the variables, NO_PROXY included; an empty URL means "direct".
+    f.proxy.https_proxy = plan.proxy->https_proxy ? plan.proxy->https_proxy->masked() : "";
+    f.proxy.http_proxy = plan.proxy->http_proxy ? plan.proxy->http_proxy->masked() : "";
+    f.proxy.no_proxy = plan.proxy->no_proxy;
   }
   for (const auto& o : e.docker.overlaps) f.docker_overlaps.push_back({o.bridge.interface, o.bridge.range.to_string(), o.what});
   f.imds.status = std::string(to_string(e.imds.status));

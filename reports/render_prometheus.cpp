@@ -6,10 +6,25 @@
 #include "reports/findings.hpp"
 #include "reports/redact.hpp"
 #include "reports/render.hpp"
+
+#include <ctime>
+#include <iomanip>
+#include <optional>
+#include <sstream>
 #include "reports/render_common.hpp"
 
 namespace vnetdiag {
 namespace {
+
+/// Unix seconds of an ISO 8601 UTC time ("2026-11-29T05:00:00Z"), or nullopt when it is not one.
+std::optional<long long> epoch_seconds(const std::string& iso) {
+  std::tm tm{};
+  std::istringstream in(iso);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  if (in.fail()) return std::nullopt;
+  return static_cast<long long>(::timegm(&tm));
+}
+
 
 /// A label value as the text format wants it: backslash, double quote and line feed escaped.
 std::string label(std::string_view raw) {
@@ -71,6 +86,10 @@ std::string render_prometheus(const Report& input) {
          {fmt::format("vnetdiag_run_incomplete {}\n", verdict(report) == Verdict::incomplete ? 1 : 0)});
   family(out, "vnetdiag_run_exit_code", "gauge", "The exit code of the last run: 0 healthy, 1 errors, 2 warnings, 4 incomplete.",
          {fmt::format("vnetdiag_run_exit_code {}\n", exit_code(report))});
+  if (const auto started = epoch_seconds(report.metadata.run.started_at)) {
+    family(out, "vnetdiag_last_run_timestamp_seconds", "gauge", "When the last run started, in Unix time.",
+           {fmt::format("vnetdiag_last_run_timestamp_seconds {}\n", *started)});
+  }
   family(out, "vnetdiag_run_duration_seconds", "gauge", "How long the last run took.",
          {fmt::format("vnetdiag_run_duration_seconds {}\n", seconds(ms))});
   family(out, "vnetdiag_run_targets", "gauge", "Targets probed in the last run.",

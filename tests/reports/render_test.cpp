@@ -168,6 +168,7 @@ TEST_CASE("Prometheus text format: success and duration per target and phase, fi
   CHECK(value_of(e, "vnetdiag_findings", {{"code", "VND-TLS-001"}, {"level", "Warning"}}) == 1.0);
   CHECK(value_of(e, "vnetdiag_run_incomplete", {}) == 0.0);
   CHECK(value_of(e, "vnetdiag_run_exit_code", {}) == 1.0);
+  CHECK(value_of(e, "vnetdiag_last_run_timestamp_seconds", {}) == 1795928400.0);  // 2026-11-29T05:00:00Z
 
   Scenario cut = varied();
   cut.deadline_hit = true;
