@@ -154,3 +154,21 @@ TEST_CASE("the terminal report leads with the verdict, then each finding with it
   CHECK(table > fix);
   CHECK(r.output.find("\033[") == std::string::npos);  // no colour when the output is not a terminal
 }
+
+TEST_CASE("on a terminal the report has colour and progress is shown, and NO_COLOR turns colour off",
+          "[reports][e2e][tty]") {
+  if (!have_program("script")) FAIL("util-linux 'script' is needed to give vnetdiag a terminal");
+  LocalVnet vnet({.key_vault_record_missing = true});
+  std::string command = std::string("exec ") + VNETDIAG_BINARY;
+  for (const auto& a : vnet.with_workspace({"check"})) command += " '" + a + "'";
+  // script(1) runs the command on a pseudo-terminal, so both stdout and stderr are a TTY.
+  auto coloured = run_command({"script", "-qec", command, "/dev/null"});
+  INFO(coloured.output.substr(0, 2000));
+  CHECK(coloured.output.find("\033[1;31m") != std::string::npos);  // the Error in red
+  CHECK(coloured.output.find("probing: ") != std::string::npos);
+  auto plain = run_command({"script", "-qec", "NO_COLOR=1 " + command, "/dev/null"});
+  INFO(plain.output.substr(0, 2000));
+  CHECK(plain.output.find("VND-DNS-004") != std::string::npos);
+  CHECK(plain.output.find("\033[1") == std::string::npos);
+  CHECK(plain.output.find("\033[3") == std::string::npos);
+}
