@@ -44,7 +44,8 @@ std::string render_check_table(const RunResult& run, const std::vector<TargetLab
   for (std::size_t i = 0; i < run.targets.size(); ++i) {
     const auto& r = run.targets[i];
     const bool required = i < labels.size() ? labels[i].required : true;
-    const char* verdict = r.deadline ? "deadline" : healthy(r) ? "ok" : required ? "FAIL" : "fail (situational)";
+    std::string verdict = r.deadline ? "deadline" : healthy(r) ? "ok" : required ? "FAIL" : "fail (situational)";
+    if (i < labels.size() && !labels[i].result.empty()) verdict = labels[i].result;
     rows.push_back({i < labels.size() ? labels[i].id : "-", fmt::format("{}:{}", r.host, r.port), dns_cell(r),
                     tcp_cell(r), tls_cell(r), http_cell(r), verdict});
   }

@@ -13,6 +13,7 @@ struct TargetLabel {
   std::string id;        ///< "storage.blob"
   std::string category;  ///< "storageAccount"
   bool required = true;
+  std::string result;    ///< the RESULT column when the findings say more than the phases ("ERROR VND-DNS-002")
 };
 
 /// One word (and a detail) per phase: "ok 10.0.0.5 private", "nxdomain", "timeout", "401", "-" when not run.

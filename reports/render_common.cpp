@@ -1,5 +1,7 @@
 #include "reports/render_common.hpp"
 
+#include "reports/findings.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -107,7 +109,14 @@ std::string target_table(const Report& report) {
   std::vector<TargetLabel> labels;
   for (std::size_t i = 0; i < report.run.targets.size(); ++i) {
     const auto c = context_of(report, i);
-    labels.push_back({c.id, c.category, c.required});
+    // A target can pass every phase and still be wrong (a public answer where a private endpoint is
+    // expected): the findings, not the phases, decide what the row says then.
+    std::string result;
+    for (const Finding* f : findings_for(report, i)) {
+      if (result.empty()) result = std::string(f->level == Level::error ? "ERROR" : f->level == Level::warning ? "WARNING" : "INFO");
+      result += " " + f->code;
+    }
+    labels.push_back({c.id, c.category, c.required, result});
   }
   return render_check_table(report.run, labels);
 }
