@@ -90,7 +90,10 @@ std::size_t raise_open_file_limit() {
 
 struct Engine::Impl {
   Impl(asio::io_context& io_context, EngineOptions opts)
-      : io(io_context), options(std::move(opts)), tls(options.ca_file), deadline(io.get_executor(), options.budgets.deadline) {
+      : io(io_context),
+        options(std::move(opts)),
+        deadline(io.get_executor(), options.budgets.deadline),
+        tls(options.ca_file) {
     if (!options.hosts_file.empty()) {
       if (auto text = dns::read_text_file(options.hosts_file)) hosts = dns::parse_hosts(*text);
     }
@@ -101,8 +104,8 @@ struct Engine::Impl {
 
   asio::io_context& io;
   EngineOptions options;
+  Deadline deadline;    // first: loading the trust store below counts against the run's deadline
   tls::TlsClient tls;
-  Deadline deadline;
   std::vector<dns::HostsEntry> hosts;
   std::vector<std::unique_ptr<dns::DnsClient>> resolvers;
   ProgressFn progress;
