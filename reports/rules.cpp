@@ -9,33 +9,10 @@
 
 #include "probes/net/address.hpp"
 #include "probes/proxy/proxy_config.hpp"
+#include "reports/doc_links.hpp"
 
 namespace vnetdiag {
 namespace {
-
-// ---------------------------------------------------------------------------------------------
-// Documentation cited in fixes (facts §7 source index; Learn URL = learn.microsoft.com/azure/<path>).
-
-constexpr std::string_view kDocCustomDns = "https://learn.microsoft.com/azure/machine-learning/how-to-custom-dns";
-constexpr std::string_view kDocTroubleshootPe =
-    "https://learn.microsoft.com/azure/machine-learning/how-to-troubleshoot-secure-connection-workspace";
-constexpr std::string_view kDocPeDns = "https://learn.microsoft.com/azure/private-link/private-endpoint-dns";
-constexpr std::string_view kDocFallback = "https://learn.microsoft.com/azure/dns/private-dns-fallback";
-constexpr std::string_view kDocAzureDns =
-    "https://learn.microsoft.com/azure/virtual-network/what-is-ip-address-168-63-129-16";
-constexpr std::string_view kDocFirewall =
-    "https://learn.microsoft.com/azure/machine-learning/how-to-access-azureml-behind-firewall";
-constexpr std::string_view kDocSecureWorkspace =
-    "https://learn.microsoft.com/azure/machine-learning/v1/how-to-secure-workspace-vnet";
-constexpr std::string_view kDocTraining =
-    "https://learn.microsoft.com/azure/machine-learning/v1/how-to-secure-training-vnet";
-constexpr std::string_view kDocPrivateLinkV1 =
-    "https://learn.microsoft.com/azure/machine-learning/v1/how-to-configure-private-link";
-constexpr std::string_view kDocAcrPrivate =
-    "https://learn.microsoft.com/azure/container-registry/container-registry-private-link";
-constexpr std::string_view kDocImds = "https://learn.microsoft.com/azure/virtual-machines/instance-metadata-service";
-// Not in the facts' source index: the facts name the symptom (Entra tokens break beyond ~5 min) but no page.
-constexpr std::string_view kDocTimeSync = "https://learn.microsoft.com/azure/virtual-machines/linux/time-sync";
 
 // Names whose certificates Microsoft issues (chains to DigiCert / Microsoft roots, facts §5): an issuer
 // from neither on these hosts means something on the path re-signs the traffic.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "reports/doc_links.hpp"
+
 namespace vnetdiag {
 namespace {
 
@@ -33,26 +35,6 @@ constexpr RequestTemplate kArmSubscriptions{"GET", "/subscriptions?api-version=2
 // Entra ID: the OpenID Connect metadata document, 200 [S88]. The same path serves the China and US Gov
 // authorities (INFERENCE: the facts cite the public authority only).
 constexpr RequestTemplate kEntraMetadata{"GET", "/common/v2.0/.well-known/openid-configuration", "", "", {200, 0}};
-
-// ---------------------------------------------------------------------------------------------
-// Documentation cited in fixes (facts §7 source index).
-
-constexpr std::string_view kDocCustomDns = "https://learn.microsoft.com/azure/machine-learning/how-to-custom-dns";
-constexpr std::string_view kDocFirewall =
-    "https://learn.microsoft.com/azure/machine-learning/how-to-access-azureml-behind-firewall";
-constexpr std::string_view kDocSecureWorkspace =
-    "https://learn.microsoft.com/azure/machine-learning/v1/how-to-secure-workspace-vnet";
-constexpr std::string_view kDocTraining =
-    "https://learn.microsoft.com/azure/machine-learning/v1/how-to-secure-training-vnet";
-constexpr std::string_view kDocStorage = "https://learn.microsoft.com/azure/storage/common/storage-private-endpoints";
-constexpr std::string_view kDocAcrPrivate =
-    "https://learn.microsoft.com/azure/container-registry/container-registry-private-link";
-constexpr std::string_view kDocAcrEndpoints =
-    "https://learn.microsoft.com/azure/container-registry/container-registry-endpoint-reference";
-constexpr std::string_view kDocMcr =
-    "https://github.com/microsoft/containerregistry/blob/main/docs/client-firewall-rules.md";
-constexpr std::string_view kDocMonitor = "https://learn.microsoft.com/azure/azure-monitor/logs/private-link-security";
-constexpr std::string_view kDocEntra = "https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc";
 
 // Compute instance management uses UDP 5831 (facts §1.3, §1.12, F22): a TCP/TLS probe cannot show it.
 constexpr std::string_view kUdp =
