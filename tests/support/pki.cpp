@@ -13,21 +13,16 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "probes/tls/openssl_ptr.hpp"
+
 namespace vnetdiag::testing {
 
 namespace {
 
-template <auto Free>
-struct Deleter {
-  template <typename T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
-
+using tls::BioPtr;
+using tls::Deleter;
+using tls::X509Ptr;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
 using ExtensionPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION_free>>;
 
 [[noreturn]] void fail(const std::string& what) {
