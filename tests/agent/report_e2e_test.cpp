@@ -30,9 +30,8 @@ std::string slurp(const std::filesystem::path& path) {
 std::string schema_problems(const std::filesystem::path& report) {
   auto python = vnetdiag::test::python_with("jsonschema");
   if (!python) return "python3-jsonschema is not installed (scripts/install-deps installs it)";
-  auto r = vnetdiag::test::run_command(*python + " " + vnetdiag::test::tool("validate_report.py") + " " +
-                                       VNETDIAG_REPORT_SCHEMA + " " + report.string());
-  return r.status == 0 ? std::string{} : r.out;
+  auto r = run_command({*python, vnetdiag::test::tool("validate_report.py"), VNETDIAG_REPORT_SCHEMA, report.string()});
+  return r.exit_code == 0 ? std::string{} : r.output;
 }
 
 }  // namespace
@@ -61,11 +60,10 @@ TEST_CASE("one faulty run writes JSON, Markdown, JUnit and Prometheus reports th
 
   auto python = vnetdiag::test::python_with("xml.etree.ElementTree");
   REQUIRE(python);
-  auto junit = vnetdiag::test::run_command(*python + " " + vnetdiag::test::tool("junit_summary.py") + " " +
-                                           (out / "junit.xml").string());
-  INFO(junit.out);
-  REQUIRE(junit.status == 0);
-  const auto cases = json::parse(junit.out);
+  auto junit = run_command({*python, vnetdiag::test::tool("junit_summary.py"), (out / "junit.xml").string()});
+  INFO(junit.output);
+  REQUIRE(junit.exit_code == 0);
+  const auto cases = json::parse(junit.output);
   CHECK(cases.dump().find("keyvault") != std::string::npos);
 
   const auto metrics = vnetdiag::test::parse_prometheus(slurp(out / "vnetdiag.prom"));

@@ -1,43 +1,14 @@
 #include "format_tools.hpp"
 
-#include <cstdio>
+
 #include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace vnetdiag::test {
-
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "vnetdiag-report-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-std::filesystem::path TempDir::write(const std::string& name, const std::string& content) const {
-  const auto file = path_ / name;
-  std::ofstream(file, std::ios::binary) << content;
-  return file;
-}
-
-CommandOutput run_command(const std::string& command) {
-  CommandOutput result;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return result;
-  char buffer[4096];
-  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) result.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 std::optional<std::string> python_with(const std::string& module) {
   // Starting python costs a good part of a second: ask once per module.
@@ -45,7 +16,7 @@ std::optional<std::string> python_with(const std::string& module) {
   if (auto it = found.find(module); it != found.end()) return it->second;
   auto& answer = found[module];
   for (const char* python : {"python3", "/usr/bin/python3"})
-    if (run_command(std::string(python) + " -c 'import " + module + "'").status == 0) return answer = python;
+    if (testing::run_command({python, "-c", "import " + module}).exit_code == 0) return answer = python;
   return answer;
 }
 

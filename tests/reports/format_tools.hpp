@@ -1,5 +1,5 @@
-// Running the format parsers: real ones as subprocesses (python3's jsonschema and xml.etree), and a
-// Prometheus text-format parser and a Markdown structure check written here.
+// Running the format parsers: real ones as subprocesses (python3's jsonschema and xml.etree, through
+// testing::run_command), and a Prometheus text-format parser and a Markdown structure check written here.
 #pragma once
 
 #include <filesystem>
@@ -8,31 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
 namespace vnetdiag::test {
 
-/// A fresh directory under the system temp directory, removed with the object.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  /// Writes `content` to `name` inside the directory and returns its path.
-  std::filesystem::path write(const std::string& name, const std::string& content) const;
-
- private:
-  std::filesystem::path path_;
-};
-
-/// What a command printed on stdout, and how it exited.
-struct CommandOutput {
-  int status = -1;
-  std::string out;
-};
-
-/// Runs `command` with /bin/sh, stderr joined to stdout.
-CommandOutput run_command(const std::string& command);
+using testing::TempDir;
 
 /// A python3 that can import `module` ("jsonschema"), or nullopt: tries python3 on PATH, then /usr/bin/python3
 /// (where Debian's python3-jsonschema lives).

@@ -48,16 +48,16 @@ Scenario varied() {
 std::vector<json> validate(const TempDir& dir, const std::vector<Report>& reports) {
   const auto python = python_with("jsonschema");
   if (!python) FAIL("python3-jsonschema is needed to validate the report against its schema (apt-get install python3-jsonschema)");
-  std::string files;
+  std::vector<std::string> command{*python, tool("validate_report.py"), VNETDIAG_REPORT_SCHEMA};
   std::vector<json> parsed;
   for (std::size_t i = 0; i < reports.size(); ++i) {
     const std::string text = render_json(reports[i]);
-    files += " " + dir.write("report" + std::to_string(i) + ".json", text).string();
+    command.push_back(dir.write("report" + std::to_string(i) + ".json", text).string());
     parsed.push_back(json::parse(text));
   }
-  const auto result = run_command(*python + " " + tool("validate_report.py") + " " + VNETDIAG_REPORT_SCHEMA + files);
-  INFO(result.out);
-  CHECK(result.status == 0);
+  const auto result = testing::run_command(command);
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
   return parsed;
 }
 
@@ -65,10 +65,10 @@ json junit_summary(const TempDir& dir, const std::string& xml) {
   const auto python = python_with("xml.etree.ElementTree");
   REQUIRE(python);
   const auto file = dir.write("report.xml", xml);
-  const auto result = run_command(*python + " " + tool("junit_summary.py") + " " + file.string());
-  INFO(result.out);
-  REQUIRE(result.status == 0);
-  return json::parse(result.out);
+  const auto result = testing::run_command({*python, tool("junit_summary.py"), file.string()});
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  return json::parse(result.output);
 }
 
 std::optional<double> value_of(const Exposition& e, const std::string& name, const std::map<std::string, std::string>& labels) {
