@@ -39,7 +39,7 @@ std::variant<EngineOptions, OptionError> engine_options_for(const Plan& plan, co
                                                             const CheckCommand& command, EnvLookup env) {
   auto given = [&](const char* name) { return command.given.contains(name); };
   CommonOptions o = command.common;
-  if (!given("--hosts-file")) o.hosts_file = plan.hosts_file;
+  o.hosts_file = environment.hosts_file;  // discovery read the same file (the config's, or --hosts-file)
   if (!given("--ca-file")) o.ca_file = plan.ca_file;
   static constexpr std::pair<const char*, std::chrono::milliseconds Budgets::*> kBudgetFlags[] = {
       {"--dns-budget", &Budgets::dns},     {"--connect-budget", &Budgets::connect}, {"--proxy-budget", &Budgets::proxy},
