@@ -22,7 +22,7 @@ constexpr const char* kExitCodes =
 
 void add_common(CLI::App& app, CommonOptions& o) {
   app.add_option("--dns-server", o.dns_servers, "Ask this DNS server (IP[:PORT], [IPv6]:PORT); repeatable. "
-                                                "Replaces this machine's resolvers (resolv.conf; check also asks Azure DNS beside them)")
+                                                "Replaces the resolvers otherwise asked: resolv.conf's, and for check also Azure DNS")
       ->type_name("IP[:PORT]");
   app.add_option("--resolv-conf", o.resolv_conf, "Read the system's DNS servers from this file")->capture_default_str();
   app.add_option("--hosts-file", o.hosts_file, "Hosts file whose entries override DNS")->capture_default_str();
