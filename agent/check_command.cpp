@@ -35,8 +35,8 @@ DiscoverySettings discovery_settings_for(const Plan& plan, const CheckCommand& c
   return settings;
 }
 
-std::variant<EngineOptions, OptionError> engine_options_for(const Plan& plan, const Environment& environment,
-                                                            const CheckCommand& command, EnvLookup env) {
+std::variant<CheckSettings, OptionError> check_settings(const Plan& plan, const Environment& environment,
+                                                        const CheckCommand& command, EnvLookup env) {
   auto given = [&](const char* name) { return command.given.contains(name); };
   CommonOptions o = command.common;
   o.hosts_file = environment.hosts_file;  // discovery read the same file (the config's, or --hosts-file)
@@ -61,13 +61,21 @@ std::variant<EngineOptions, OptionError> engine_options_for(const Plan& plan, co
     options.resolvers.insert(options.resolvers.end(), comparison.begin(), comparison.end());
   }
   if (options.resolvers.empty()) return OptionError{"no DNS server to ask: name one with --dns-server"};
-  auto vnet = vnet_cidrs(environment);
-  options.vnet.insert(options.vnet.begin(), vnet.begin(), vnet.end());
   if (!given("--proxy") && plan.proxy) {
     options.proxy = *plan.proxy;
     if (command.common.no_proxy) options.proxy.no_proxy = parse_no_proxy(*command.common.no_proxy);
   }
-  return options;
+
+  // The command line's ranges first, then what discovery knows (config, Azure Resource Manager), once each.
+  CheckSettings settings;
+  for (const auto& range : options.vnet) settings.vnet.push_back({range, "--vnet-cidr"});
+  for (const auto& labeled : environment.vnet)
+    if (std::ranges::none_of(settings.vnet, [&](const LabeledRange& r) { return r.range == labeled.range; }))
+      settings.vnet.push_back(labeled);
+  options.vnet.clear();
+  for (const auto& r : settings.vnet) options.vnet.push_back(r.range);
+  settings.engine = std::move(options);
+  return settings;
 }
 
 ExitStatus run_targets_command(const TargetsCommand& command) {
@@ -87,8 +95,9 @@ ExitStatus run_check_command(const CheckCommand& command) {
   if (auto* error = std::get_if<InputError>(&parsed)) return input_error(error->to_string(), "check");
   const auto& plan = std::get<Plan>(parsed);
   auto environment = discover_environment(discovery_settings_for(plan, command), plan, &process_env);
-  auto options = engine_options_for(plan, environment, command, &process_env);
-  if (auto* error = std::get_if<OptionError>(&options)) return input_error(error->message, "check");
+  auto merged = check_settings(plan, environment, command, &process_env);
+  if (auto* error = std::get_if<OptionError>(&merged)) return input_error(error->message, "check");
+  auto& settings = std::get<CheckSettings>(merged);
 
   std::vector<ProbeTarget> targets;
   std::vector<TargetContext> contexts;
@@ -109,14 +118,14 @@ ExitStatus run_check_command(const CheckCommand& command) {
   const auto started_at = utc_now_iso8601();
   RunResult run;
   try {
-    run = run_until_done(std::move(targets), std::get<EngineOptions>(std::move(options)), progress);
+    run = run_until_done(std::move(targets), settings.engine, progress);
   } catch (const std::invalid_argument& e) {
     return input_error(e.what(), "check");
   }
   if (interactive) fmt::print(stderr, "\r\033[K");
   add_clock_skew(environment, run, std::chrono::system_clock::now());
 
-  auto report = build_report(metadata_of(plan, run, started_at), facts_of(environment, plan), std::move(run),
+  auto report = build_report(metadata_of(plan, run, started_at), facts_of(environment, plan, settings), std::move(run),
                              std::move(contexts));
   if (command.outputs.redact) report = redact(std::move(report));
 

@@ -26,7 +26,7 @@ TargetContext context_of(const PlannedTarget& t) {
   return c;
 }
 
-EnvironmentFacts facts_of(const Environment& e, const Plan& plan) {
+EnvironmentFacts facts_of(const Environment& e, const Plan& plan, const CheckSettings& used) {
   EnvironmentFacts f;
   for (const auto& r : e.dns.resolvers) f.resolvers.push_back({r.endpoint.to_string(), r.source, r.used_by_clients});
   f.azure_dns = e.dns.azure_dns.empty() ? plan.azure_dns.to_string() : e.dns.azure_dns;
@@ -36,16 +36,12 @@ EnvironmentFacts facts_of(const Environment& e, const Plan& plan) {
     for (const auto& a : h.addresses) fact.addresses.push_back(a.ip);
     f.hosts_overrides.push_back(std::move(fact));
   }
-  f.proxy.https_proxy = e.proxy.https_proxy;
-  f.proxy.http_proxy = e.proxy.http_proxy;
-  f.proxy.no_proxy = e.proxy.no_proxy;
+  // The proxy the engine used (variables, config file or --proxy, whichever won), masked.
+  const auto& proxy = used.engine.proxy;
+  f.proxy.https_proxy = proxy.https_proxy ? proxy.https_proxy->masked() : "";
+  f.proxy.http_proxy = proxy.http_proxy ? proxy.http_proxy->masked() : "";
+  f.proxy.no_proxy = proxy.no_proxy;
   f.proxy.errors = e.proxy.errors;
-  if (plan.proxy) {
-    // The config file's proxy replaces the variables, NO_PROXY included; an empty URL means "direct".
-    f.proxy.https_proxy = plan.proxy->https_proxy ? plan.proxy->https_proxy->masked() : "";
-    f.proxy.http_proxy = plan.proxy->http_proxy ? plan.proxy->http_proxy->masked() : "";
-    f.proxy.no_proxy = plan.proxy->no_proxy;
-  }
   for (const auto& o : e.docker.overlaps) f.docker_overlaps.push_back({o.bridge.interface, o.bridge.range.to_string(), o.what});
   f.imds.status = std::string(to_string(e.imds.status));
   f.imds.detail = e.imds.detail;
@@ -60,7 +56,8 @@ EnvironmentFacts facts_of(const Environment& e, const Plan& plan) {
     f.clock_skew_seconds = static_cast<double>(e.clock_skew->median.count());
     f.clock_skew_threshold_seconds = static_cast<double>(e.clock_skew->threshold.count());
   }
-  for (const auto& r : e.vnet) f.vnet_cidrs.push_back(r.range.to_string());
+  for (const auto& r : used.vnet) f.vnet_ranges.push_back({r.range.to_string(), r.source});
+  if (used.vnet.empty()) f.vnet_ranges_note = e.vnet_note;
   f.expected_issuers.insert(f.expected_issuers.end(), plan.tls_issuers.begin(), plan.tls_issuers.end());
   return f;
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/check_command.hpp"
 #include "agent/discovery/environment.hpp"
 #include "agent/plan/plan.hpp"
 #include "reports/report_model.hpp"
@@ -14,8 +15,9 @@ namespace vnetdiag {
 /// The report's view of a planned target.
 TargetContext context_of(const PlannedTarget& target);
 
-/// The report's view of the environment: resolvers, hosts overrides, proxy, Docker, metadata, clock, VNet.
-EnvironmentFacts facts_of(const Environment& environment, const Plan& plan);
+/// The report's view of the environment: what discovery found (resolvers, hosts overrides, Docker, metadata,
+/// clock), with the proxy and VNet ranges the run really used.
+EnvironmentFacts facts_of(const Environment& environment, const Plan& plan, const CheckSettings& used);
 
 /// The report header: tool and build, the run (start, duration, host, user), the workspace.
 ReportMetadata metadata_of(const Plan& plan, const RunResult& run, std::string started_at);

@@ -3,26 +3,21 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 #include <tuple>
 
 #include "reports/redact.hpp"
 #include "reports/rules.hpp"
+#include "reports/rules_common.hpp"
 
 namespace vnetdiag {
 namespace {
 
+using rule_facts::same_server;
+
 // Longer lists stay in Finding::targets; the one-line evidence names the first few.
 constexpr std::size_t kDetailsShown = 6;
-
-/// "10.0.0.4" and "10.0.0.4:53" name the same DNS server.
-std::string with_port(std::string_view address) {
-  std::string a(address);
-  const bool bracketed = a.starts_with('[');
-  if (bracketed ? a.find("]:") == std::string::npos : a.find(':') == std::string::npos) a += ":53";
-  return a;
-}
-
-bool same_server(std::string_view a, std::string_view b) { return !a.empty() && with_port(a) == with_port(b); }
 
 bool is_azure_dns(const DnsAnswer& a, const EnvironmentFacts& env) {
   return a.source == "azure-dns" || same_server(a.resolver, env.azure_dns);
@@ -69,16 +64,49 @@ void add_unique(std::vector<std::string>& list, const std::string& value) {
   if (!value.empty() && std::ranges::find(list, value) == list.end()) list.push_back(value);
 }
 
+/// One cause, one finding: the group of a rule's matches with this key, at the level of its worst target
+/// (a missing forwarder that breaks required and situational hosts alike is one Error, not an Error and a
+/// Warning).
 Group& group_for(std::vector<Group>& groups, std::size_t rule, Level level, const std::string& category,
                  const std::string& key) {
   for (auto& g : groups)
-    if (g.rule == rule && g.level == level && g.category == category && g.key == key) return g;
+    if (g.rule == rule && g.category == category && g.key == key) {
+      g.level = std::min(g.level, level);  // Level orders error < warning < information
+      return g;
+    }
   groups.push_back({.rule = rule, .level = level, .category = category, .key = key});
   return groups.back();
 }
 
+/// The order in which a target's phases run: a rule of a later phase judges evidence an earlier one
+/// let through.
+int phase_rank(std::string_view check) {
+  constexpr std::string_view kPhases[] = {"environment", "dns", "proxy", "tcp", "tls", "http"};
+  const auto* it = std::ranges::find(kPhases, check);
+  return static_cast<int>(it - std::begin(kPhases));
+}
+
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
   return fmt::format("{}", fmt::join(items, separator));
+}
+
+/// One cause, one finding, also across a rule's keys: the same hosts dropped on 443 and on 80 are one
+/// black-holed destination, not two port rules.
+void merge_same_hosts(std::vector<Group>& groups) {
+  for (std::size_t a = 0; a < groups.size(); ++a)
+    for (std::size_t b = a + 1; b < groups.size();) {
+      auto& into = groups[a];
+      auto& from = groups[b];
+      if (into.hosts.empty() || into.rule != from.rule || into.category != from.category || into.hosts != from.hosts) {
+        ++b;
+        continue;
+      }
+      into.level = std::min(into.level, from.level);
+      for (const auto& t : from.targets) add_unique(into.targets, t);
+      for (const auto& e : from.endpoints) add_unique(into.endpoints, e);
+      std::ranges::move(from.matches, std::back_inserter(into.matches));
+      groups.erase(groups.begin() + static_cast<std::ptrdiff_t>(b));
+    }
 }
 
 Finding finding_of(const Group& g) {
@@ -100,7 +128,10 @@ Finding finding_of(const Group& g) {
   for (std::size_t i = 0; i < details.size() && i < kDetailsShown; ++i) detail_text += (i ? "; " : "") + details[i];
   if (details.size() > kDetailsShown) detail_text += fmt::format("; and {} more", details.size() - kDetailsShown);
 
-  const std::size_t count = g.targets.empty() ? std::max<std::size_t>(1, details.size()) : g.targets.size();
+  // Hosts, not targets: one name checked on two ports is one host.
+  const std::size_t count = !g.hosts.empty()    ? g.hosts.size()
+                            : g.targets.empty() ? std::max<std::size_t>(1, details.size())
+                                                : g.targets.size();
   values.emplace_back("count", std::to_string(count));
   values.emplace_back("s", count == 1 ? "" : "s");
   values.emplace_back("targets", join(g.targets, ", "));
@@ -148,7 +179,7 @@ std::vector<Finding> find_findings(const RunResult& run, const std::vector<Targe
     if (!rule.on_run) continue;
     auto match = rule.on_run(run_view);
     if (!match) continue;
-    auto& g = group_for(groups, k, rule.level, std::string(rule.category), match->key);
+    auto& g = group_for(groups, k, match->level.value_or(rule.level), std::string(rule.category), match->key);
     for (const auto& t : match->targets) {
       add_unique(g.targets, t);
       if (match->claims) add_unique(claimed, t);
@@ -160,13 +191,17 @@ std::vector<Finding> find_findings(const RunResult& run, const std::vector<Targe
     const auto& r = run.targets[i];
     if (std::ranges::find(claimed, context[i].id) != claimed.end()) continue;
     const TargetView view{r, context[i], env, summary, answers[i].client, answers[i].azure, answers[i].clients};
+    // Set once a row below Error explains the target: from then on only an Error of a later phase is still
+    // looked for, so a Warning about the DNS answer never hides the dropped port or the firewall's 403.
+    std::optional<int> explained_in;
     for (std::size_t k = 0; k < table.size(); ++k) {
       const Rule& rule = table[k];
       if (!rule.on_target) continue;
-      auto match = rule.on_target(view);
-      if (!match) continue;
       // A situational target's failure breaks one feature, not the workspace.
       const Level level = rule.level == Level::error && !context[i].required ? Level::warning : rule.level;
+      if (explained_in && (level != Level::error || phase_rank(rule.check) <= *explained_in)) continue;
+      auto match = rule.on_target(view);
+      if (!match) continue;
       auto& g = group_for(groups, k, level, rule.category.empty() ? context[i].category : std::string(rule.category),
                           match->key);
       add_unique(g.targets, context[i].id);
@@ -174,10 +209,13 @@ std::vector<Finding> find_findings(const RunResult& run, const std::vector<Targe
       add_unique(g.endpoints, fmt::format("{}:{}", r.host, r.port));
       if (g.doc_url.empty()) g.doc_url = context[i].doc_url;
       g.matches.push_back(std::move(*match));
-      if (!rule.also) break;  // one cause per target: what it explains is not a finding of its own
+      if (rule.also) continue;
+      if (level == Level::error) break;  // one cause per target: what it explains is not a finding of its own
+      explained_in = phase_rank(rule.check);
     }
   }
 
+  merge_same_hosts(groups);
   std::ranges::stable_sort(groups, {}, [](const Group& g) { return std::tuple(g.level, g.rule); });
   std::vector<Finding> findings;
   findings.reserve(groups.size());

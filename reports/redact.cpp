@@ -105,8 +105,11 @@ void visit_strings(Report& report, F&& f) {
   for (auto& d : e.docker_overlaps)
     for (auto* s : {&d.bridge, &d.range, &d.overlaps}) f(*s);
   for (auto* s : {&e.imds.status, &e.imds.detail, &e.imds.region, &e.imds.vm_name}) f(*s);
-  for (auto* list : {&e.imds.private_ips, &e.imds.public_ips, &e.imds.subnets, &e.vnet_cidrs, &e.expected_issuers})
+  for (auto* list : {&e.imds.private_ips, &e.imds.public_ips, &e.imds.subnets, &e.expected_issuers})
     for (auto& s : *list) f(s);
+  for (auto& r : e.vnet_ranges)
+    for (auto* s : {&r.range, &r.source}) f(*s);
+  f(e.vnet_ranges_note);
 
   for (auto& t : report.run.targets) visit_target(t, f);
   for (auto& c : report.contexts) {

@@ -121,4 +121,12 @@ std::string target_table(const Report& report) {
   return render_check_table(report.run, labels);
 }
 
+std::string vnet_ranges_text(const EnvironmentFacts& env) {
+  if (env.vnet_ranges.empty())
+    return "unknown" + (env.vnet_ranges_note.empty() ? std::string() : " (" + env.vnet_ranges_note + ")");
+  std::string out;
+  for (const auto& r : env.vnet_ranges) out += fmt::format("{}{} ({})", out.empty() ? "" : ", ", r.range, r.source);
+  return out;
+}
+
 }  // namespace vnetdiag

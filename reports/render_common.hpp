@@ -45,4 +45,8 @@ std::string seconds(double ms);
 /// The per-target table of the check command, from the report's contexts.
 std::string target_table(const Report& report);
 
+/// "10.0.0.0/16 (Azure Resource Manager: VNet vnet-ml), 10.1.0.0/16 (peering with vnet-hub)", or why the ranges
+/// are unknown.
+std::string vnet_ranges_text(const EnvironmentFacts& env);
+
 }  // namespace vnetdiag

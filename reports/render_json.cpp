@@ -33,6 +33,8 @@ json environment_json(const EnvironmentFacts& e) {
     resolvers.push_back({{"address", r.address}, {"source", r.source}, {"usedByClients", r.used_by_clients}});
   json hosts = json::array();
   for (const auto& h : e.hosts_overrides) hosts.push_back({{"host", h.host}, {"file", h.file}, {"addresses", h.addresses}});
+  json vnet_ranges = json::array();
+  for (const auto& r : e.vnet_ranges) vnet_ranges.push_back({{"range", r.range}, {"source", r.source}});
   json docker = json::array();
   for (const auto& d : e.docker_overlaps) docker.push_back({{"bridge", d.bridge}, {"range", d.range}, {"overlaps", d.overlaps}});
   return {{"resolvers", resolvers},
@@ -55,7 +57,9 @@ json environment_json(const EnvironmentFacts& e) {
             {"subnets", e.imds.subnets}}},
           {"clockSkewSeconds", e.clock_skew_seconds ? json(*e.clock_skew_seconds) : json(nullptr)},
           {"clockSkewThresholdSeconds", e.clock_skew_threshold_seconds},
-          {"vnetCidrs", e.vnet_cidrs},
+          {"vnetCidrs", vnet_cidrs(e)},
+          {"vnetRanges", vnet_ranges},
+          {"vnetRangesNote", e.vnet_ranges_note},
           {"expectedIssuers", e.expected_issuers}};
 }
 

@@ -98,7 +98,7 @@ std::string render_markdown(const Report& input) {
   out += fmt::format("- **DNS servers:** {}\n", resolvers.empty() ? "not recorded" : md(resolvers));
   out += fmt::format("- **Proxy:** {}\n", e.proxy.https_proxy.empty() ? "none" : md(e.proxy.https_proxy));
   if (!e.proxy.no_proxy.empty()) out += fmt::format("- **NO_PROXY:** {}\n", md(fmt::format("{}", fmt::join(e.proxy.no_proxy, ","))));
-  if (!e.vnet_cidrs.empty()) out += fmt::format("- **VNet ranges:** {}\n", md(fmt::format("{}", fmt::join(e.vnet_cidrs, ", "))));
+  out += fmt::format("- **VNet ranges:** {}\n", md(vnet_ranges_text(e)));
   out += fmt::format("- **Instance metadata:** {}\n", md(e.imds.status + (e.imds.region.empty() ? "" : ", " + e.imds.region)));
   return out;
 }

@@ -16,6 +16,12 @@ static_assert(kLevelNames.size() == static_cast<std::size_t>(Level::information)
 
 std::string_view to_string(TargetContext::Expect expect) { return kExpectNames.at(static_cast<std::size_t>(expect)); }
 
+std::vector<std::string> vnet_cidrs(const EnvironmentFacts& env) {
+  std::vector<std::string> out;
+  for (const auto& r : env.vnet_ranges) out.push_back(r.range);
+  return out;
+}
+
 std::string_view to_string(Level level) { return kLevelNames.at(static_cast<std::size_t>(level)); }
 
 std::string_view to_string(Verdict verdict) {

@@ -68,6 +68,12 @@ struct DockerOverlapFact {
   std::string overlaps;  ///< "VNet range 172.17.0.0/16 (config vnet)", "172.17.0.5 (expected IP of storage.blob)"
 };
 
+/// An address range of the VNet (or of a VNet peered with it), and who said so.
+struct VnetRangeFact {
+  std::string range;   ///< "10.0.0.0/16"
+  std::string source;  ///< "--vnet-cidr", "config", "Azure Resource Manager: VNet vnet-ml", "peering with vnet-hub"
+};
+
 /// What the instance metadata service said, if it was asked.
 struct ImdsFacts {
   std::string status = "not_asked";  ///< "ok", "not_asked", "unreachable", "no_response", "rejected", "bad_document", "error"
@@ -90,11 +96,17 @@ struct EnvironmentFacts {
   ImdsFacts imds;
   std::optional<double> clock_skew_seconds;     ///< servers' median clock minus ours, when over the threshold
   double clock_skew_threshold_seconds = 300;
-  std::vector<std::string> vnet_cidrs;          ///< the VNet ranges known (config and instance metadata)
+  /// The ranges known to be the VNet's (and its peerings'), each with its source; empty: unknown. Never this
+  /// machine's subnet alone (see imds.subnets): private endpoints usually live in another subnet.
+  std::vector<VnetRangeFact> vnet_ranges;
+  std::string vnet_ranges_note;                 ///< where the ranges came from, or why they are unknown
   /// Substrings of a certificate issuer that mark a certificate as the service's own for Azure hosts
   /// (facts §5: Microsoft and DigiCert). Tests with their own CA add its name here.
   std::vector<std::string> expected_issuers{"Microsoft", "DigiCert"};
 };
+
+/// The VNet's ranges as plain CIDRs.
+std::vector<std::string> vnet_cidrs(const EnvironmentFacts& env);
 
 /// The tool that wrote the report.
 struct ToolInfo {

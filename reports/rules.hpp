@@ -54,6 +54,9 @@ struct Match {
   std::string detail;                ///< this target's part of {details}
   std::vector<std::string> targets;  ///< run-level rules: the targets the finding names
   bool claims = false;               ///< run-level rules: those targets are explained; no per-target rule looks at them
+  /// Run-level rules: the level when it depends on the evidence (a silent second DNS server only slows
+  /// lookups; a silent first one fails them); unset: the row's level.
+  std::optional<Level> level;
 };
 
 using TargetMatcher = std::optional<Match> (*)(const TargetView&);

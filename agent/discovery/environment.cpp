@@ -24,8 +24,8 @@ constexpr CloudEnvironment kCloudEnvironments[] = {
     {Cloud::usgov, "azureusgovernmentcloud"},
 };
 
-constexpr std::string_view kImdsSubnetSource = "instance metadata, this VM's subnet";
-constexpr std::string_view kConfigSource = "config vnet";
+constexpr std::string_view kImdsSubnetSource = "this machine's subnet (instance metadata)";
+constexpr std::string_view kConfigSource = "config";
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -167,16 +167,27 @@ Environment discover_environment(const DiscoverySettings& settings, const Plan& 
   e.imds = fetch_imds(settings);
   describe_imds(e, plan);
 
+  // The VNet's ranges come only from sources that know them. The metadata service knows this NIC's subnet,
+  // not the VNet: private endpoints usually live in a subnet of their own, so the subnet is never taken
+  // for the VNet (it stays in imds.info->subnets as "this machine's subnet").
   for (const auto& range : plan.vnet) add_range(e.vnet, range, kConfigSource);
-  if (e.imds.info)
-    for (const auto& subnet : e.imds.info->subnets) add_range(e.vnet, subnet, kImdsSubnetSource);
+  if (e.vnet.empty()) {
+    e.vnet_note = "no --vnet-cidr or config ranges";
+    if (e.imds.info && !e.imds.info->subnets.empty())
+      e.vnet_note += "; this machine's subnet " + join(e.imds.info->subnets, ", ", [](const Cidr& c) { return c.to_string(); }) +
+                     " is not taken for the VNet";
+  }
 
   e.interfaces = list_interfaces();
   if (!e.interfaces.error.empty()) e.notes.push_back({NoteLevel::warning, "interfaces", e.interfaces.error});
   std::vector<LabeledAddress> expected;
   for (const auto& t : plan.targets)
     for (const auto& ip : t.expected_ips) expected.push_back({ip, "expected IP of " + t.id});
-  e.docker = check_docker_ranges(e.interfaces.interfaces, e.vnet, expected);
+  // Docker's bridge must not shadow this machine's own subnet either.
+  auto shadowable = e.vnet;
+  if (e.imds.info)
+    for (const auto& subnet : e.imds.info->subnets) add_range(shadowable, subnet, kImdsSubnetSource);
+  e.docker = check_docker_ranges(e.interfaces.interfaces, shadowable, expected);
   take_notes(e.notes, e.docker.notes);
   return e;
 }

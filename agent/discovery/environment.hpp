@@ -31,9 +31,11 @@ struct Environment {
   InterfaceList interfaces;                  ///< every interface address, or why they could not be listed
   DockerCheck docker;                        ///< notes moved to `notes`
   ImdsResult imds;                           ///< `not_asked` when no metadata URL is set
-  /// The VNet ranges known: the plan's (config) and this VM's subnets from the metadata service. Give
-  /// them to the engine (EngineOptions::vnet) so answers inside them count as in-VNet.
+  /// The VNet's ranges known: the plan's (config) and the VNet's address space and peerings read from Azure
+  /// Resource Manager. Never this machine's subnet alone: private endpoints live in other subnets.
   std::vector<LabeledRange> vnet;
+  /// Where the VNet's ranges came from, or why they are unknown, in a line for the report.
+  std::string vnet_note;
   std::optional<ClockSkew> clock_skew;       ///< filled after the run: clock_skew(run, now)
   std::vector<EnvironmentNote> notes;        ///< every part's notes, by topic: dns, hosts, proxy, docker, metadata, clock
 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the per-finding-code Prometheus alert rules and the matching table of docs/fleet.md from the rule
-table in reports/rules.cpp, so that every finding code has an alert and a dashboard query.
+table in reports/rules_*.cpp, so that every finding code has an alert and a dashboard query.
 
     packaging/prometheus/generate.py           rewrite packaging/prometheus/vnetdiag.rules.yml and docs/fleet.md
     packaging/prometheus/generate.py --check   exit 1 when a finding code has no alert or no row (or one is
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RULES_CPP = ROOT / "reports" / "rules.cpp"
+RULES_CPP = sorted((ROOT / "reports").glob("rules*.cpp"))  # one file per check: rules_dns.cpp, ...
 RULES_YML = ROOT / "packaging" / "prometheus" / "vnetdiag.rules.yml"
 FLEET_MD = ROOT / "docs" / "fleet.md"
 BEGIN, END = "<!-- codes:begin -->", "<!-- codes:end -->"
@@ -24,7 +24,7 @@ ROW = re.compile(
 
 
 def rules():
-    text = RULES_CPP.read_text()
+    text = "\n".join(path.read_text() for path in RULES_CPP)
     found = []
     for m in ROW.finditer(text):
         title = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group("title")))

@@ -68,11 +68,10 @@ TEST_CASE("discovery gathers resolvers, hosts pins, proxy, interfaces, Docker ra
   CHECK(has_note(e, "metadata", "this VM is in westeurope and the workspace in eastus"));
   std::vector<std::string> vnet;
   for (const auto& r : e.vnet) vnet.push_back(r.range.to_string() + " " + r.source);
-  CHECK(vnet == std::vector<std::string>{"10.0.0.0/16 config vnet",
-                                         "10.144.133.128/26 instance metadata, this VM's subnet",
-                                         "fd00:144:133::/64 instance metadata, this VM's subnet",
-                                         "10.144.134.0/24 instance metadata, this VM's subnet"});
-  CHECK(vnet_cidrs(e).size() == 4);
+  // The metadata service knows this NIC's subnets, not the VNet: they stay "this machine's subnets".
+  CHECK(vnet == std::vector<std::string>{"10.0.0.0/16 config"});
+  CHECK(vnet_cidrs(e).size() == 1);
+  CHECK(e.imds.info->subnets.size() == 3);
 
   CHECK(e.interfaces.error.empty());
   CHECK_FALSE(e.interfaces.interfaces.empty());

@@ -114,9 +114,9 @@ TEST_CASE("the same dropped port on three hosts is one finding, and another port
               .tcp(TcpStatus::timeout));
   s.add(target("ci1.eastus.instances.azureml.ms", 8787).expect_private().custom_dns().address("10.0.1.4").tcp(TcpStatus::timeout));
   const auto f = s.findings();
-  REQUIRE(codes(f) == Codes{"VND-NET-001", "VND-NET-001"});
-  CHECK(f[0].title == "TCP port 443 is dropped on the way to 3 hosts");
-  CHECK(f[1].title == "TCP port 8787 is dropped on the way to 1 host");
+  REQUIRE(codes(f) == Codes{"VND-NET-007", "VND-NET-007"});
+  CHECK(f[0].title == "Private endpoint addresses that do not answer on TCP 443: 3 hosts");
+  CHECK(f[1].title == "Private endpoint addresses that do not answer on TCP 8787: 1 host");
 }
 
 TEST_CASE("one intercepting CA across Azure and package hosts is one finding naming what breaks for each", "[correlation]") {
@@ -141,10 +141,30 @@ TEST_CASE("a private host sent through a proxy that asks for credentials has two
   CHECK(codes(findings_of(t)) == Codes{"VND-PXY-005", "VND-PXY-001"});
 }
 
-TEST_CASE("an error on a situational target is a warning, and errors come first", "[correlation]") {
+TEST_CASE("an error on a situational target alone is a warning", "[correlation]") {
   Scenario s;
   s.add(target("pypi.org").id("pypi").category("packageRepositories").situational().custom_dns().address("151.101.0.223")
             .connected().tls(TlsStatus::expired));
+  const auto f = s.findings();
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].level == Level::warning);
+}
+
+TEST_CASE("one cause on a required and a situational target is one finding, at the worst target's level", "[correlation]") {
+  Scenario s;
+  s.add(target("pypi.org").id("pypi").category("packageRepositories").situational().custom_dns().address("151.101.0.223")
+            .connected().tls(TlsStatus::expired));
+  s.add(target("management.azure.com").id("arm").custom_dns().address("4.150.240.10").connected().tls(TlsStatus::expired));
+  const auto f = s.findings();
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].level == Level::error);
+  CHECK(f[0].targets == std::vector<std::string>{"pypi", "arm"});
+}
+
+TEST_CASE("errors come first, then warnings", "[correlation]") {
+  Scenario s;
+  s.add(target("pypi.org").id("pypi").category("packageRepositories").situational().custom_dns().address("151.101.0.223")
+            .connected().tls(TlsStatus::untrusted_issuer, std::string(kInspectionIssuer)));
   s.add(target("management.azure.com").id("arm").custom_dns().address("4.150.240.10").connected().tls(TlsStatus::expired));
   const auto f = s.findings();
   REQUIRE(f.size() == 2);
@@ -154,11 +174,26 @@ TEST_CASE("an error on a situational target is a warning, and errors come first"
   CHECK(f[1].targets == std::vector<std::string>{"pypi"});
 }
 
+TEST_CASE("a Warning of an earlier phase never hides an Error of a later one on the same target", "[correlation]") {
+  // An address outside the known ranges that answers is information; the storage firewall's 403 behind it
+  // is still the Error it is.
+  EnvironmentFacts env;
+  env.vnet_ranges = {{"10.0.0.0/16", "config"}};
+  auto t = target("sa.blob.core.windows.net").id("storage.blob").category("storageAccount")
+               .expect_private("privatelink.blob.core.windows.net").reachable({401})
+               .custom_dns().cname("sa.privatelink.blob.core.windows.net").address("10.9.0.5")
+               .connected().tls(TlsStatus::ok).http(403, {{"x-ms-error-code", "AuthorizationFailure"}});
+  const auto f = findings_of(t, env);
+  CHECK(codes(f) == Codes{"VND-STO-001", "VND-DNS-007"});
+  REQUIRE(f.size() == 2);
+  CHECK(f[0].level == Level::error);
+}
+
 TEST_CASE("the planted faults of the end-to-end scenario give exactly their findings and nothing for healthy targets",
           "[correlation]") {
   const auto r = planted_faults().report();
   CHECK(codes(r.findings) ==
-        Codes{"VND-DNS-002", "VND-DNS-004", "VND-PXY-001", "VND-NET-003", "VND-TLS-001"});
+        Codes{"VND-DNS-013", "VND-DNS-004", "VND-PXY-001", "VND-NET-003", "VND-TLS-001"});
   std::set<std::string> named;
   for (const auto& f : r.findings) named.insert(f.targets.begin(), f.targets.end());
   CHECK(named == std::set<std::string>{"storage.blob", "keyvault", "storage.file.smb", "pypi", "arm"});

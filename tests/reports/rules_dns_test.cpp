@@ -57,10 +57,30 @@ TEST_CASE("VND-DNS-001 stays silent when the machine itself uses Azure DNS", "[r
   CHECK(findings_of(t).empty());
 }
 
-TEST_CASE("VND-DNS-002: a privatelink CNAME ending in a public address means the zone is not linked", "[rules][dns]") {
+TEST_CASE("VND-DNS-013: this machine's DNS and Azure DNS both end the privatelink chain publicly: the zone is not linked",
+          "[rules][dns]") {
   auto t = storage()
                .custom_dns().cname("sa.privatelink.blob.core.windows.net").address("20.60.1.4")
                .azure_dns().cname("sa.privatelink.blob.core.windows.net").address("20.60.1.4")
+               .connected().tls(TlsStatus::ok).http(401);
+  const auto f = findings_of(t);
+  REQUIRE(codes(f) == Codes{"VND-DNS-013"});
+  CHECK(f[0].title == "Private DNS zone privatelink.blob.core.windows.net is not linked to this VNet");
+  CHECK_THAT(f[0].fix, Catch::Contains("Link the private DNS zone privatelink.blob.core.windows.net to this VNet"));
+  CHECK_THAT(f[0].fix, Catch::Contains("A DNS forwarder does not help"));
+  CHECK_THAT(f[0].evidence, Catch::Contains("Azure DNS → 20.60.1.4 (public)"));
+  CHECK(fully_expanded(f[0]));
+}
+
+TEST_CASE("VND-DNS-013 when Azure DNS is the machine's own resolver", "[rules][dns]") {
+  auto t = storage().dns_via("168.63.129.16:53", "resolv.conf").cname("sa.privatelink.blob.core.windows.net")
+               .address("20.60.1.4").connected().tls(TlsStatus::ok).http(401);
+  CHECK(codes(findings_of(t)) == Codes{"VND-DNS-013"});
+}
+
+TEST_CASE("VND-DNS-002: without Azure DNS's answer, a public end of the privatelink chain names both fixes", "[rules][dns]") {
+  auto t = storage()
+               .custom_dns().cname("sa.privatelink.blob.core.windows.net").address("20.60.1.4")
                .connected().tls(TlsStatus::ok).http(401);
   const auto f = findings_of(t);
   REQUIRE(codes(f) == Codes{"VND-DNS-002"});
@@ -143,23 +163,45 @@ TEST_CASE("VND-DNS-006 stays silent when the answer is the expected address", "[
   CHECK(findings_of(t).empty());
 }
 
-TEST_CASE("VND-DNS-007: a private address outside the known VNet ranges is a warning", "[rules][dns]") {
+TEST_CASE("VND-DNS-007: a private address outside the VNet's known ranges that answers is information", "[rules][dns]") {
   EnvironmentFacts env;
-  env.vnet_cidrs = {"10.0.0.0/16"};
+  env.vnet_ranges = {{"10.0.0.0/16", "Azure Resource Manager: VNet vnet-ml"}};
   auto t = storage().custom_dns().cname("sa.privatelink.blob.core.windows.net").address("10.9.0.5")
                .azure_dns().cname("sa.privatelink.blob.core.windows.net").address("10.9.0.5").works();
   const auto f = findings_of(t, env);
   REQUIRE(codes(f) == Codes{"VND-DNS-007"});
-  CHECK(f[0].level == Level::warning);
-  CHECK(f[0].title == "Private addresses outside this VNet (10.0.0.0/16): 1 host");
+  CHECK(f[0].level == Level::information);
+  CHECK(f[0].title == "Private addresses outside the VNet's known ranges (10.0.0.0/16): 1 host");
 }
 
 TEST_CASE("VND-DNS-007 stays silent without known VNet ranges, or inside them", "[rules][dns]") {
   auto outside = storage().custom_dns().cname("sa.privatelink.blob.core.windows.net").address("10.9.0.5").works();
   CHECK(findings_of(outside).empty());
   EnvironmentFacts env;
-  env.vnet_cidrs = {"10.0.0.0/16"};
+  env.vnet_ranges = {{"10.0.0.0/16", "config"}};
   CHECK(findings_of(healthy_storage(), env).empty());
+}
+
+TEST_CASE("VND-NET-007, not VND-DNS-007: a private address outside the ranges that does not answer is an Error",
+          "[rules][dns][path]") {
+  EnvironmentFacts env;
+  env.vnet_ranges = {{"10.0.0.0/16", "config"}};
+  auto t = storage().custom_dns().cname("sa.privatelink.blob.core.windows.net").address("10.9.0.5")
+               .tcp(TcpStatus::timeout);
+  const auto f = findings_of(t, env);
+  REQUIRE(codes(f) == Codes{"VND-NET-007"});
+  CHECK(f[0].level == Level::error);
+  CHECK_THAT(f[0].evidence, Catch::Contains("sa.blob.core.windows.net → 10.9.0.5 TCP 443 timeout"));
+  CHECK_THAT(f[0].evidence, Catch::Contains("outside the VNet's ranges: a stale record, or a missing route or peering"));
+  CHECK_THAT(f[0].fix, Catch::Contains("privatelink.blob.core.windows.net"));
+}
+
+TEST_CASE("VND-NET-007 with unknown ranges says they are unknown", "[rules][path]") {
+  auto t = storage().custom_dns().cname("sa.privatelink.blob.core.windows.net").address("10.9.0.5")
+               .tcp(TcpStatus::refused);
+  const auto f = findings_of(t);
+  REQUIRE(codes(f) == Codes{"VND-NET-007"});
+  CHECK_THAT(f[0].evidence, Catch::Contains("the VNet's ranges are unknown"));
 }
 
 TEST_CASE("VND-DNS-008: a hosts-file line pinning a private endpoint name to a public address", "[rules][dns]") {

@@ -116,19 +116,36 @@ TEST_CASE("VND-PXY-007: the metadata service is not exempt from the proxy", "[ru
 
 // ------------------------------------------------------------------------------------------- path
 
-TEST_CASE("VND-NET-001: a dropped port to a private endpoint", "[rules][path]") {
-  const auto f = findings_of(workspace_api().tcp(TcpStatus::timeout));
+/// A public service reached directly, such as the Azure Resource Manager front end.
+TargetBuilder public_arm() {
+  return target("management.azure.com").id("arm").category("others").expect_public().custom_dns().address("4.150.240.10");
+}
+
+TEST_CASE("VND-NET-001: a dropped port to a public service", "[rules][path]") {
+  const auto f = findings_of(public_arm().tcp(TcpStatus::timeout));
   REQUIRE(codes(f) == Codes{"VND-NET-001"});
   CHECK(f[0].title == "TCP port 443 is dropped on the way to 1 host");
   CHECK(f[0].category == "networkSecurityRule");
-  CHECK_THAT(f[0].evidence, Catch::Contains("1111.workspace.eastus.api.azureml.ms:443 (10.0.1.4) timeout"));
-  CHECK(findings_of(workspace_api().works()).empty());
+  CHECK_THAT(f[0].evidence, Catch::Contains("management.azure.com:443 (4.150.240.10) timeout"));
+  CHECK(findings_of(public_arm().works()).empty());
 }
 
 TEST_CASE("VND-NET-002: a refused port", "[rules][path]") {
-  const auto f = findings_of(workspace_api().tcp(TcpStatus::refused));
+  const auto f = findings_of(public_arm().tcp(TcpStatus::refused));
   REQUIRE(codes(f) == Codes{"VND-NET-002"});
   CHECK(f[0].title == "TCP port 443 is refused by 1 host");
+  CHECK(findings_of(public_arm().works()).empty());
+}
+
+TEST_CASE("VND-NET-007: a private endpoint address that is dropped, refused or unreachable", "[rules][path]") {
+  for (auto status : {TcpStatus::timeout, TcpStatus::refused, TcpStatus::network_unreachable}) {
+    const auto f = findings_of(workspace_api().tcp(status));
+    REQUIRE(codes(f) == Codes{"VND-NET-007"});
+    CHECK(f[0].level == Level::error);
+    CHECK(f[0].title == "Private endpoint addresses that do not answer on TCP 443: 1 host");
+    CHECK_THAT(f[0].evidence, Catch::Contains("1111.workspace.eastus.api.azureml.ms → 10.0.1.4 TCP 443"));
+    CHECK_THAT(f[0].fix, Catch::Contains("stale record"));
+  }
   CHECK(findings_of(workspace_api().works()).empty());
 }
 
@@ -155,10 +172,10 @@ TEST_CASE("VND-NET-004: compute instance port 18881 blocked", "[rules][path]") {
 }
 
 TEST_CASE("VND-NET-005: no route to the host", "[rules][path]") {
-  const auto f = findings_of(workspace_api().tcp(TcpStatus::network_unreachable));
+  const auto f = findings_of(public_arm().tcp(TcpStatus::network_unreachable));
   REQUIRE(codes(f) == Codes{"VND-NET-005"});
   CHECK(f[0].category == "userDefinedRoute");
-  CHECK(findings_of(workspace_api().works()).empty());
+  CHECK(findings_of(public_arm().works()).empty());
 }
 
 TEST_CASE("VND-NET-006: every public destination dropped is a missing egress path, reported once", "[rules][path]") {

@@ -105,6 +105,7 @@ Dnsmasq::Dnsmasq(DnsmasqConfig config, const TempDir& dir) : impl_(std::make_uni
     for (const auto& [zone, server] : cfg.forward_zones) {
       argv.push_back("--server=/" + zone + "/" + dnsmasq_server(server));
     }
+    if (!cfg.forward_all.empty()) argv.push_back("--server=" + dnsmasq_server(cfg.forward_all));
 
     impl_->process.emplace(std::move(argv), base.string() + ".log");
     try {

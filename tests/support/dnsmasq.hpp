@@ -28,6 +28,9 @@ struct DnsmasqConfig {
   /// e.g. to a FaultDnsServer, which is how a CNAME-then-NXDOMAIN chain reaches a client through a
   /// real forwarder (the custom-DNS-in-front-of-Azure-DNS topology).
   std::vector<std::pair<std::string, std::string>> forward_zones;
+  /// "ip:port": every name not served above is forwarded there (--server=ip#port), as a custom DNS
+  /// server forwards to Azure DNS.
+  std::string forward_all;
 };
 
 /// A real dnsmasq process serving DnsmasqConfig, ready (answering UDP) when the constructor returns.

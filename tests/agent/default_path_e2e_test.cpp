@@ -1,0 +1,169 @@
+// The verdict on the default path: the layout customers build (a jump box subnet, a private endpoint
+// subnet of its own, a custom DNS server forwarding to Azure DNS, a metadata service that knows only the
+// jump box's subnet), checked with no VNet range, no expectation and no skip list. Healthy is exit 0
+// with no Warning or Error; each fault planted alone gives exactly one finding, with the fix for it.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/agent/customer_vnet.hpp"
+
+using namespace vnetdiag::testing;
+using nlohmann::json;
+
+namespace {
+
+struct Verdict {
+  int exit_code = -1;
+  json report;
+  std::string output;
+};
+
+Verdict check(const CustomerVnet& vnet) {
+  auto r = run_vnetdiag(vnet.args({"--format", "json"}), std::chrono::seconds(90));
+  Verdict v{r.exit_code, json::parse(json_part(r.output), nullptr, false), r.output};
+  return v;
+}
+
+/// The findings at Warning or Error.
+std::vector<json> problems(const json& report) {
+  std::vector<json> out;
+  for (const auto& f : report["findings"])
+    if (f["level"] != "Information") out.push_back(f);
+  return out;
+}
+
+std::string summary(const json& report) {
+  std::string out;
+  for (const auto& f : report["findings"])
+    out += f["code"].get<std::string>() + " " + f["level"].get<std::string>() + ": " + f["title"].get<std::string>() +
+           " | " + f["evidence"].get<std::string>() + "\n";
+  return out;
+}
+
+/// The one finding of a run with one fault.
+json only_finding(const Verdict& v) {
+  INFO(summary(v.report));
+  const auto found = problems(v.report);
+  REQUIRE(found.size() == 1);
+  return found.front();
+}
+
+bool contains(const json& value, const std::string& needle) {
+  return value.get<std::string>().find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("a healthy workspace behind private endpoints in another subnet passes with no config", "[e2e][default-path][netns]") {
+  CustomerVnet vnet(CustomerFault::none);
+  const auto v = check(vnet);
+  INFO(summary(v.report) << v.output.substr(0, 3000));
+  REQUIRE(v.report.is_object());
+  CHECK(problems(v.report).empty());
+  CHECK(v.exit_code == 0);
+  SECTION("the metadata subnet is this machine's subnet, not the VNet: the ranges are unknown, and said so") {
+    const auto& env = v.report["environment"];
+    CHECK(env["vnetCidrs"].empty());
+    CHECK(env["instanceMetadata"]["subnets"] == json::array({CustomerVnet::jumpbox_subnet()}));
+    CHECK(contains(env["vnetRangesNote"], CustomerVnet::jumpbox_subnet()));
+  }
+}
+
+TEST_CASE("SMB dropped to the storage account is an Error with the 445 fix, not a DNS warning", "[e2e][default-path][netns]") {
+  CustomerVnet vnet(CustomerFault::smb_dropped);
+  const auto v = check(vnet);
+  const auto f = only_finding(v);
+  CHECK(f["code"] == "VND-NET-003");
+  CHECK(f["level"] == "Error");
+  CHECK(f["targets"] == json::array({"storage.file.smb"}));
+  CHECK(contains(f["fix"], "445"));
+  CHECK(v.exit_code == 1);
+}
+
+TEST_CASE("the storage firewall's 403 is an Error naming the storage firewall", "[e2e][default-path][netns]") {
+  CustomerVnet vnet(CustomerFault::storage_firewall);
+  const auto v = check(vnet);
+  const auto f = only_finding(v);
+  CHECK(f["code"] == "VND-STO-001");
+  CHECK(f["level"] == "Error");
+  CHECK(f["targets"] == json::array({"storage.blob"}));
+  CHECK(contains(f["evidence"], "AuthorizationFailure"));
+  CHECK(v.exit_code == 1);
+}
+
+TEST_CASE("a stale private record for notebooks that does not answer is an Error (exit 1)", "[e2e][default-path][netns]") {
+  CustomerVnet vnet(CustomerFault::stale_notebooks_record);
+  const auto v = check(vnet);
+  const auto f = only_finding(v);
+  CHECK(f["code"] == "VND-NET-007");
+  CHECK(f["level"] == "Error");
+  CHECK(f["targets"] == json::array({"notebooks"}));
+  CHECK(contains(f["evidence"], CustomerVnet::stale_ip()));
+  CHECK(contains(f["evidence"], "ranges are unknown"));
+  CHECK(contains(f["fix"], "stale record"));
+  CHECK(v.exit_code == 1);
+}
+
+TEST_CASE("a custom DNS server without the forwarder is one Error for every name it breaks", "[e2e][default-path][netns]") {
+  CustomerVnet vnet(CustomerFault::missing_forwarder);
+  const auto v = check(vnet);
+  const auto f = only_finding(v);
+  CHECK(f["code"] == "VND-DNS-001");
+  CHECK(f["level"] == "Error");
+  CHECK(contains(f["title"], CustomerVnet::custom_dns_ip()));
+  CHECK(contains(f["fix"], "conditional forwarders to 168.63.129.16"));
+  // Required and situational hosts alike: one cause, one finding.
+  std::set<std::string> targets(f["targets"].begin(), f["targets"].end());
+  CHECK(targets.contains("storage.blob"));
+  CHECK(targets.contains("keyvault"));
+  CHECK(targets.contains("notebooks"));
+  CHECK(v.exit_code == 1);
+}
+
+TEST_CASE("a private zone not linked to the VNet (both resolvers public) names the link, not a forwarder",
+          "[e2e][default-path][netns]") {
+  CustomerVnet vnet(CustomerFault::zone_not_linked);
+  const auto v = check(vnet);
+  const auto f = only_finding(v);
+  CHECK(f["code"] == "VND-DNS-013");
+  CHECK(f["level"] == "Error");
+  CHECK(contains(f["title"], "privatelink.blob.core.windows.net"));
+  CHECK(contains(f["fix"], "virtual network link"));
+  CHECK(f["targets"] == json::array({"storage.blob"}));
+  CHECK(v.exit_code == 1);
+}
+
+TEST_CASE("a missing record in a linked privatelink zone is an Error naming the record", "[e2e][default-path][netns]") {
+  CustomerVnet vnet(CustomerFault::missing_keyvault_record);
+  const auto v = check(vnet);
+  const auto f = only_finding(v);
+  CHECK(f["code"] == "VND-DNS-004");
+  CHECK(f["level"] == "Error");
+  CHECK(contains(f["title"], "privatelink.vaultcore.azure.net"));
+  CHECK(f["targets"] == json::array({"keyvault"}));
+  CHECK(v.exit_code == 1);
+}
+
+TEST_CASE("a resolv.conf server that does not answer is one finding naming it, not one per host",
+          "[e2e][default-path][netns]") {
+  CustomerVnet vnet(CustomerFault::silent_resolver);
+  const auto v = check(vnet);
+  const auto f = only_finding(v);
+  CHECK(f["code"] == "VND-DNS-014");
+  CHECK(f["level"] == "Error");
+  CHECK(contains(f["title"], CustomerVnet::silent_dns_ip()));
+  CHECK(contains(f["evidence"], "Azure DNS answered"));
+  CHECK(v.exit_code == 1);
+}
+
+TEST_CASE("Entra ID black-holed is an Error for the sign-in host", "[e2e][default-path][netns]") {
+  CustomerVnet vnet(CustomerFault::entra_black_holed);
+  const auto v = check(vnet);
+  const auto f = only_finding(v);
+  CHECK(f["code"] == "VND-NET-001");
+  CHECK(f["level"] == "Error");
+  std::set<std::string> targets(f["targets"].begin(), f["targets"].end());
+  CHECK(targets.contains("entra"));
+  CHECK(v.exit_code == 1);
+}
