@@ -253,7 +253,7 @@ TEST_CASE("the token is asked for the VM's cloud's Resource Manager, its URL enc
       "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.usgovcloudapi.net%2F");
 }
 
-TEST_CASE("a token response gives its access_token; one without a usable token is an error that never quotes it",
+TEST_CASE("a token response gives its access_token, and one without a usable token is an error that never quotes it",
           "[arm][parse]") {
   std::string error;
   CHECK(parse_token_response(token_response(kToken), error) == kToken);
