@@ -133,6 +133,7 @@ DiscoverySettings discovery_settings(const Plan& plan) {
   out.paths.hosts_file = plan.hosts_file;
   out.azure_dns = plan.azure_dns.to_string();
   out.imds_base_url = plan.metadata_url;
+  out.arm.base_url = plan.arm_url;
   return out;
 }
 

@@ -31,6 +31,7 @@ constexpr ComputeField kComputeFields[] = {
     {"vmId", &ImdsInfo::vm_id},                 {"vmSize", &ImdsInfo::vm_size},
     {"name", &ImdsInfo::name},                  {"zone", &ImdsInfo::zone},
     {"subscriptionId", &ImdsInfo::subscription_id}, {"resourceGroupName", &ImdsInfo::resource_group},
+    {"resourceId", &ImdsInfo::resource_id},
 };
 
 /// IMDS writes every primitive as a string; a number is accepted too, anything else is a warning.

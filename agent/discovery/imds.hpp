@@ -24,6 +24,9 @@ struct ImdsInfo {
   std::string az_environment;   ///< "AzurePublicCloud", "AzureChinaCloud", "AzureUSGovernmentCloud"
   std::string vm_id, vm_size, name, zone;
   std::string subscription_id, resource_group;  ///< identifying: a shared report may want them redacted
+  /// The VM's ARM resource ID, "/subscriptions/.../virtualMachines/NAME" (identifying, like the two above):
+  /// where its network interfaces, and through them its VNet, are read.
+  std::string resource_id;
   std::vector<std::string> private_ips;  ///< IPv4 then IPv6, every interface, in document order
   std::vector<Cidr> subnets;             ///< the subnets of those addresses: ranges of this VM's VNet
   /// Public IPs of the VM: identifying, so a shared report should redact them.

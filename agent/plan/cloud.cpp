@@ -19,12 +19,19 @@ struct CloudNames {
   std::string_view notebook_domain;
   // ARM location names of each sovereign cloud (Azure's region list; not in the facts doc).
   std::array<std::string_view, 2> region_prefixes;
+  // The instance metadata's compute.azEnvironment, and Azure Resource Manager's URL, which is also the
+  // audience of its tokens (the trailing '/' belongs to the audience as Entra ID issues it).
+  std::string_view az_environment;
+  std::string_view resource_manager;
 };
 
 constexpr std::array<CloudNames, 3> kClouds{{
-    {Cloud::public_cloud, "public", "AzureCloud", "api.azureml.ms", "notebooks.azure.net", {"", ""}},
-    {Cloud::china, "china", "AzureChinaCloud", "api.ml.azure.cn", "notebooks.chinacloudapi.cn", {"china", ""}},
-    {Cloud::usgov, "usgov", "AzureUSGovernment", "api.ml.azure.us", "notebooks.usgovcloudapi.net", {"usgov", "usdod"}},
+    {Cloud::public_cloud, "public", "AzureCloud", "api.azureml.ms", "notebooks.azure.net", {"", ""},
+     "AzurePublicCloud", "https://management.azure.com/"},
+    {Cloud::china, "china", "AzureChinaCloud", "api.ml.azure.cn", "notebooks.chinacloudapi.cn", {"china", ""},
+     "AzureChinaCloud", "https://management.chinacloudapi.cn/"},
+    {Cloud::usgov, "usgov", "AzureUSGovernment", "api.ml.azure.us", "notebooks.usgovcloudapi.net", {"usgov", "usdod"},
+     "AzureUSGovernmentCloud", "https://management.usgovcloudapi.net/"},
 }};
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -53,6 +60,15 @@ std::optional<Cloud> parse_cloud(std::string_view text) {
 std::string_view to_string(Cloud cloud) { return names(cloud).name; }
 
 std::string_view api_domain(Cloud cloud) { return names(cloud).api_domain; }
+
+std::string_view resource_manager_url(Cloud cloud) { return names(cloud).resource_manager; }
+
+std::optional<Cloud> cloud_of_az_environment(std::string_view az_environment) {
+  for (const auto& c : kClouds) {
+    if (iequals(az_environment, c.az_environment)) return c.cloud;
+  }
+  return std::nullopt;
+}
 
 std::optional<Cloud> cloud_of_region(std::string_view region) {
   if (region.empty()) return std::nullopt;

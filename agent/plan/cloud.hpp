@@ -29,4 +29,12 @@ std::optional<Cloud> cloud_of_notebook_host(std::string_view host);
 /// The Azure ML API domain of `cloud`: "api.azureml.ms", "api.ml.azure.cn", "api.ml.azure.us".
 std::string_view api_domain(Cloud cloud);
 
+/// Azure Resource Manager of `cloud`, which is also its token audience: "https://management.azure.com/",
+/// "https://management.chinacloudapi.cn/", "https://management.usgovcloudapi.net/".
+std::string_view resource_manager_url(Cloud cloud);
+
+/// The cloud the instance metadata's `compute.azEnvironment` names ("AzurePublicCloud", "AzureChinaCloud",
+/// "AzureUSGovernmentCloud", compared without case). nullopt for anything else.
+std::optional<Cloud> cloud_of_az_environment(std::string_view az_environment);
+
 }  // namespace vnetdiag

@@ -471,6 +471,16 @@ constexpr Key<Config> kTopKeys[] = {
        }
        out.metadata_url = *s;
      }},
+    {"arm_url",
+     [](ConfigReader& r, const json& v, const std::string& p, Config& out) {
+       auto s = r.string(v, p, "a URL such as \"https://management.azure.com\"");
+       if (!s) return;
+       // The VM's bearer token goes there: never over plain HTTP.
+       if (const auto url = parse_http_url(*s); !url || !url->tls) {
+         return r.fail(p, "expected an https:// URL such as \"https://management.azure.com\", got " + quote_value(*s));
+       }
+       out.arm_url = *s;
+     }},
     {"resolv_conf", [](ConfigReader& r, const json& v, const std::string& p, Config& out) { read_path(r, v, p, out.resolv_conf); }},
     {"hosts_file", [](ConfigReader& r, const json& v, const std::string& p, Config& out) { read_path(r, v, p, out.hosts_file); }},
     {"ca_file", [](ConfigReader& r, const json& v, const std::string& p, Config& out) { read_path(r, v, p, out.ca_file); }},

@@ -32,7 +32,7 @@ struct ExtraHost {
   std::vector<int> reachable_statuses;   ///< statuses of `http` meaning "reachable and allowed"
 };
 
-/// An http(s) URL split for probing: the instance metadata base URL.
+/// An http(s) URL split for probing: the instance metadata or Resource Manager base URL.
 struct HttpUrl {
   bool tls = false;
   std::string host;
@@ -56,6 +56,8 @@ struct Config {
   std::vector<Endpoint> dns_servers;           ///< resolvers asked besides the system's
   Endpoint azure_dns = default_azure_dns();    ///< 168.63.129.16:53 (facts §2.1)
   std::string metadata_url = "http://169.254.169.254";  ///< the instance metadata service (facts §2.5)
+  /// Azure Resource Manager, where the VNet's address space is read; empty: the cloud's own.
+  std::string arm_url;
   std::string resolv_conf = "/etc/resolv.conf";
   std::string hosts_file = "/etc/hosts";       ///< empty: no hosts file
   std::string ca_file;                         ///< empty: the system trust store

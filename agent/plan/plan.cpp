@@ -371,6 +371,7 @@ Plan build_plan(const std::optional<WorkspaceInfo>& workspace, const Config& con
   plan.dns_servers = config.dns_servers;
   plan.azure_dns = config.azure_dns;
   plan.metadata_url = config.metadata_url;
+  plan.arm_url = config.arm_url;
   plan.resolv_conf = config.resolv_conf;
   plan.hosts_file = config.hosts_file;
   plan.ca_file = config.ca_file;

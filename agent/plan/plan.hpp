@@ -52,6 +52,7 @@ struct Plan {
   std::vector<Endpoint> dns_servers;    ///< resolvers to ask besides the system's
   Endpoint azure_dns = Config::default_azure_dns();
   std::string metadata_url;
+  std::string arm_url;                  ///< Azure Resource Manager; empty: the cloud's own
   std::string resolv_conf, hosts_file, ca_file;
   std::vector<std::string> tls_issuers;  ///< from the config: issuers accepted besides Microsoft and DigiCert
   Budgets budgets;

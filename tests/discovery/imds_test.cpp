@@ -116,6 +116,9 @@ TEST_CASE("a metadata document gives region, VM, private IPs and subnet ranges, 
   CHECK(info.zone == "1");
   CHECK(info.subscription_id == "0b1f6471-1bf0-4dda-aec3-cb9272f09590");
   CHECK(info.resource_group == "rg-ml-contoso");
+  CHECK(info.resource_id ==
+        "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg-ml-contoso/providers/"
+        "Microsoft.Compute/virtualMachines/ml-jumpbox-01");
   CHECK(info.private_ips ==
         std::vector<std::string>{"10.144.133.132", "10.144.133.140", "fd00:144:133::84", "10.144.134.10"});
   std::vector<std::string> subnets;

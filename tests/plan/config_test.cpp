@@ -48,6 +48,7 @@ TEST_CASE("a config with comments sets every documented setting", "[plan][config
   REQUIRE(config.dns_servers.size() == 2);
   CHECK(config.dns_servers[1].to_string() == "10.20.0.5:5353");
   CHECK(config.azure_dns.to_string() == "168.63.129.16:53");
+  CHECK(config.arm_url == "https://management.azure.com");
   CHECK(config.ca_file == "/etc/ssl/certs/fabrikam-root.pem");
   REQUIRE(config.proxy);
   REQUIRE(config.proxy->https_proxy);
@@ -61,6 +62,7 @@ TEST_CASE("an empty config keeps every production default", "[plan][config]") {
   const Config defaults;
   CHECK(config.azure_dns.to_string() == "168.63.129.16:53");
   CHECK(config.metadata_url == "http://169.254.169.254");
+  CHECK(config.arm_url.empty());  // the cloud's own Resource Manager
   CHECK(config.resolv_conf == "/etc/resolv.conf");
   CHECK(config.hosts_file == "/etc/hosts");
   CHECK(config.ca_file.empty());
@@ -106,6 +108,10 @@ TEST_CASE("a wrong type or value names the path and what was expected", "[plan][
   CHECK(e.field == "/dns_servers/0");
   e = error_of(parse_config("{\"metadata_url\": \"ftp://169.254.169.254\"}", "c.json"));
   CHECK(e.field == "/metadata_url");
+  // The VM's bearer token would go to this URL: plain HTTP is refused.
+  e = error_of(parse_config("{\"arm_url\": \"http://management.azure.com\"}", "c.json"));
+  CHECK(e.field == "/arm_url");
+  CHECK(e.message == "expected an https:// URL such as \"https://management.azure.com\", got \"http://management.azure.com\"");
   e = error_of(parse_config("{\"expect_private_endpoints\": \"yes\"}", "c.json"));
   CHECK(e.message == "expected true or false, got a string");
   e = error_of(parse_config("[]", "c.json"));

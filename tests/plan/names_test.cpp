@@ -32,6 +32,17 @@ TEST_CASE("a region, an API host or a notebooks host names its cloud", "[plan][n
   CHECK(cloud_of_notebook_host("ml-a.chinaeast2.notebooks.chinacloudapi.cn") == Cloud::china);
 }
 
+TEST_CASE("the metadata's azEnvironment names its cloud, and each cloud has its own Resource Manager", "[plan][names]") {
+  CHECK(cloud_of_az_environment("AzurePublicCloud") == Cloud::public_cloud);
+  CHECK(cloud_of_az_environment("azurechinacloud") == Cloud::china);
+  CHECK(cloud_of_az_environment("AzureUSGovernmentCloud") == Cloud::usgov);
+  CHECK_FALSE(cloud_of_az_environment("AzureGermanCloud"));
+  CHECK_FALSE(cloud_of_az_environment(""));
+  CHECK(resource_manager_url(Cloud::public_cloud) == "https://management.azure.com/");
+  CHECK(resource_manager_url(Cloud::china) == "https://management.chinacloudapi.cn/");
+  CHECK(resource_manager_url(Cloud::usgov) == "https://management.usgovcloudapi.net/");
+}
+
 TEST_CASE("storage, key vault and registry names follow Azure's naming rules", "[plan][names]") {
   CHECK(name_problem(NameKind::storage_account, "contosoml4821").empty());
   CHECK_FALSE(name_problem(NameKind::storage_account, "ab").empty());

@@ -334,6 +334,13 @@ TEST_CASE("the environment targets use the configured metadata URL and Azure DNS
   CHECK_FALSE(dns.probe.allow_proxy);
 }
 
+TEST_CASE("the configured Resource Manager URL travels in the plan, and without one the cloud's own is meant",
+          "[plan][config]") {
+  CHECK(build_plan(std::nullopt, config_from(R"({"arm_url": "https://127.0.0.1:8443"})"), Cloud::public_cloud).arm_url ==
+        "https://127.0.0.1:8443");
+  CHECK(build_plan(std::nullopt, config_from("{}"), Cloud::china).arm_url.empty());
+}
+
 TEST_CASE("no two planned targets share a host and port, and they are ordered by category then id", "[plan][order]") {
   const char* names[] = {"arm-public-eastus", "arm-private-westeurope", "azml-v1-private-chinaeast2",
                          "azml-v2-usgovvirginia", "azml-v2-private-eastus2"};

@@ -103,6 +103,15 @@ struct Nginx::Impl {
         out << "      add_header " << name << " " << quoted(value) << " always;\n";
       }
     }
+    if (location.required_header) {
+      const auto& [name, value] = *location.required_header;
+      require_token(name, "required header name");
+      // nginx names a request header $http_<name>, lowercase with '-' as '_'.
+      std::string variable = "$http_";
+      for (const unsigned char c : name) variable += c == '-' ? '_' : static_cast<char>(std::tolower(c));
+      out << "      if (" << variable << " != " << quoted(value) << ") { return " << location.rejected_status << " "
+          << quoted(location.rejected_body) << "; }\n";
+    }
     if (location.trickle_bytes_per_second > 0) {
       out << "      default_type application/octet-stream;\n"
           << "      root " << quoted((prefix / "trickle").string()) << ";\n"

@@ -31,6 +31,11 @@ struct NginxLocation {
   /// With trickling: bytes (headers included) sent at full speed before the trickle starts;
   /// 0 trickles the status line and headers too.
   std::size_t trickle_after_bytes = 0;
+  /// Set: a request whose header `first` is not exactly `second` (or is missing) gets `rejected_status`
+  /// and `rejected_body` instead, e.g. {"Authorization", "Bearer xyz"} for a service that wants a token.
+  std::optional<std::pair<std::string, std::string>> required_header;
+  int rejected_status = 401;
+  std::string rejected_body;
 };
 
 /// One nginx server block.

@@ -484,6 +484,39 @@ TEST_CASE("nginx serves fixed statuses headers and bodies over HTTP", "[support]
   CHECK(process_gone(pid));
 }
 
+TEST_CASE("nginx answers a location that requires a header only when the header is exactly right",
+          "[support][nginx]") {
+  if (!have_tools({"nginx", "curl"})) {
+    return;
+  }
+  const vt::TempDir dir;
+  vt::NginxSite site;
+  site.locations = {{.path = "/private",
+                     .status = 200,
+                     .headers = {{"Content-Type", "application/json"}},
+                     .body = R"({"secret": "$ok"})",
+                     .required_header = std::pair<std::string, std::string>{"Authorization", "Bearer t0k$n"},
+                     .rejected_body = R"({"error": {"code": "InvalidAuthenticationToken"}})"}};
+  const vt::Nginx nginx({site}, dir);
+  const auto url = "http://127.0.0.1:" + std::to_string(nginx.port(0)) + "/private";
+  const auto get = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv{"curl", "-sS", "-i", "--noproxy", "*", "--max-time", "5"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back(url);
+    return vt::run_command(argv);
+  };
+
+  const auto missing = get({});
+  CHECK_OUTPUT(missing.output, "HTTP/1.1 401 Unauthorized");
+  CHECK_OUTPUT(missing.output, "InvalidAuthenticationToken");
+  const auto wrong = get({"-H", "Authorization: Bearer other"});
+  CHECK_OUTPUT(wrong.output, "HTTP/1.1 401 Unauthorized");
+  const auto right = get({"-H", "Authorization: Bearer t0k$n"});
+  CHECK_OUTPUT(right.output, "HTTP/1.1 200 OK");
+  CHECK_OUTPUT(right.output, "Content-Type: application/json");
+  CHECK_OUTPUT(right.output, R"({"secret": "$ok"})");
+}
+
 TEST_CASE("nginx picks certificates by SNI on one TLS port and openssl s_client sees each verdict",
           "[support][nginx][pki]") {
   if (!have_tools({"nginx", "openssl"})) {
