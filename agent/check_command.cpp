@@ -32,6 +32,7 @@ DiscoverySettings discovery_settings_for(const Plan& plan, const CheckCommand& c
   auto settings = discovery_settings(plan);
   if (command.given.contains("--resolv-conf")) settings.paths.resolv_conf = command.common.resolv_conf;
   if (command.given.contains("--hosts-file")) settings.paths.hosts_file = command.common.hosts_file;
+  if (command.given.contains("--ca-file")) settings.arm.ca_file = command.common.ca_file;
   return settings;
 }
 
@@ -98,6 +99,7 @@ ExitStatus run_check_command(const CheckCommand& command) {
   auto merged = check_settings(plan, environment, command, &process_env);
   if (auto* error = std::get_if<OptionError>(&merged)) return input_error(error->message, "check");
   auto& settings = std::get<CheckSettings>(merged);
+  environment.vnet = settings.vnet;  // what the engine uses is what the environment block shows
 
   std::vector<ProbeTarget> targets;
   std::vector<TargetContext> contexts;

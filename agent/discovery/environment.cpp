@@ -5,6 +5,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "agent/discovery/arm_vnet.hpp"
 #include "probes/dns/system_files.hpp"
 
 namespace vnetdiag {
@@ -134,6 +135,9 @@ DiscoverySettings discovery_settings(const Plan& plan) {
   out.azure_dns = plan.azure_dns.to_string();
   out.imds_base_url = plan.metadata_url;
   out.arm.base_url = plan.arm_url;
+  out.arm.cloud = plan.cloud;
+  out.arm.ca_file = plan.ca_file;
+  if (plan.proxy) out.arm.proxy = *plan.proxy;
   return out;
 }
 
@@ -172,8 +176,22 @@ Environment discover_environment(const DiscoverySettings& settings, const Plan& 
   // not the VNet: private endpoints usually live in a subnet of their own, so the subnet is never taken
   // for the VNet (it stays in imds.info->subnets as "this machine's subnet").
   for (const auto& range : plan.vnet) add_range(e.vnet, range, kConfigSource);
+  // Then the VNet's own address space and its peerings, from Resource Manager with this VM's managed
+  // identity: the one source that knows the whole VNet without being told. Reached the way clients reach
+  // it (their proxy variables, unless the settings name a proxy).
+  auto arm_settings = settings;
+  if (!plan.proxy) arm_settings.arm.proxy = proxy_settings_from_env(env, nullptr);
+  e.arm = read_vnet_ranges(arm_settings, e.imds);
+  if (e.arm.status == ArmVnetStatus::ok) {
+    const std::string vnet_source = "Azure Resource Manager: VNet " + e.arm.vnet_name;
+    for (const auto& range : e.arm.address_space) add_range(e.vnet, range, vnet_source);
+    for (const auto& peer : e.arm.peered) add_range(e.vnet, peer.range, "Azure Resource Manager: peering with " + peer.remote_vnet);
+  }
   if (e.vnet.empty()) {
     e.vnet_note = "no --vnet-cidr or config ranges";
+    if (e.arm.status != ArmVnetStatus::not_asked)
+      e.vnet_note += "; Azure Resource Manager: " + std::string(to_string(e.arm.status)) +
+                     (e.arm.detail.empty() ? "" : " (" + e.arm.detail + ")");
     if (e.imds.info && !e.imds.info->subnets.empty())
       e.vnet_note += "; this machine's subnet " + join(e.imds.info->subnets, ", ", [](const Cidr& c) { return c.to_string(); }) +
                      " is not taken for the VNet";
@@ -356,7 +374,7 @@ std::string render_environment(const Environment& e) {
     if (it == by_source.end()) it = by_source.insert(by_source.end(), {r.source, {}});
     it->second.push_back(r.range.to_string());
   }
-  line("vnet", by_source.empty() ? "no range known" : join(by_source, "; ", [](const auto& entry) {
+  line("vnet", by_source.empty() ? "unknown: " + e.vnet_note : join(by_source, "; ", [](const auto& entry) {
     return join(entry.second, ", ") + " (" + entry.first + ")";
   }));
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/discovery/arm_vnet.hpp"
 #include "agent/discovery/clock_skew.hpp"
 #include "agent/discovery/hosts.hpp"
 #include "agent/discovery/imds.hpp"
@@ -34,6 +35,7 @@ struct Environment {
   /// The VNet's ranges known: the plan's (config) and the VNet's address space and peerings read from Azure
   /// Resource Manager. Never this machine's subnet alone: private endpoints live in other subnets.
   std::vector<LabeledRange> vnet;
+  ArmVnetResult arm;                         ///< the VNet read from Azure Resource Manager (`not_asked` off Azure)
   /// Where the VNet's ranges came from, or why they are unknown, in a line for the report.
   std::string vnet_note;
   std::optional<ClockSkew> clock_skew;       ///< filled after the run: clock_skew(run, now)

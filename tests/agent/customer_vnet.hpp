@@ -34,6 +34,13 @@ enum class CustomerFault {
   entra_black_holed,       // login.microsoftonline.com is dropped on the way out
 };
 
+/// What the VM's managed identity can do with Azure Resource Manager (a stand-in on loopback).
+enum class ArmAccess {
+  no_identity,  // the metadata service has no identity for this VM (400 "Identity not found")
+  reader,       // a token, and Reader on the VM, its NIC and the VNet (with one connected peering)
+  denied,       // a token, but 403 AuthorizationFailed on the VNet
+};
+
 /// A planned target, as `vnetdiag targets --json` prints it.
 struct PlannedHost {
   std::string id, host, transport, expect, zone;
@@ -68,6 +75,7 @@ inline std::string privatelink_name(const std::string& host, const std::string& 
 
 struct CustomerVnet {
   CustomerFault fault;
+  ArmAccess arm_access = ArmAccess::no_identity;
   TempDir dir;
   Pki pki{dir, "vnetdiag Test Root CA"};
   std::vector<PlannedHost> hosts;
@@ -90,7 +98,13 @@ struct CustomerVnet {
   static std::string metadata_ip() { return vnet_ip(11); }
   static std::string stale_ip() { return vnet_ip(120); }
 
-  explicit CustomerVnet(CustomerFault f) : fault(f) {
+  static constexpr const char* kToken = "eyJ0eXAi.vnetdiag-e2e-token.sig";
+  static std::string arm_ip() { return vnet_ip(241); }
+  /// The VNet's address space as Resource Manager knows it (both subnets), and a peered hub's range.
+  static std::string vnet_space() { return vnet_ip(0) + "/25"; }
+  static std::string hub_space() { return vnet_ip(128) + "/25"; }
+
+  explicit CustomerVnet(CustomerFault f, ArmAccess arm = ArmAccess::no_identity) : fault(f), arm_access(arm) {
     std::string why;
     if (!BlackholeNetns::available(&why)) FAIL("network namespaces are needed for this layout: " << why);
     hole = std::make_unique<BlackholeNetns>();
@@ -105,6 +119,7 @@ struct CustomerVnet {
     // Only where the stand-ins are: no VNet range, no expected address, no skip list.
     settings = dir.write("stand-ins.json", json{{"azure_dns", azure_dns_ip()},
                                                 {"metadata_url", "http://" + metadata_ip()},
+                                                {"arm_url", "https://" + arm_ip()},
                                                 {"ca_file", pki.ca_file().string()},
                                                 {"tls_issuers", {"vnetdiag Test Root CA"}}}
                                                .dump(2));
@@ -213,16 +228,52 @@ struct CustomerVnet {
       if (h.transport != "tcp") site.locations = {{.status = status, .headers = headers, .body = "{}"}};
       sites.push_back(std::move(site));
     }
+    const std::vector<std::pair<std::string, std::string>> json_type{{"Content-Type", "application/json"}};
+    NginxLocation identity{.path = "/metadata/identity", .status = 400, .headers = json_type,
+                           .body = R"({"error":"invalid_request","error_description":"Identity not found"})"};
+    if (arm_access != ArmAccess::no_identity)
+      identity = {.path = "/metadata/identity", .status = 200, .headers = json_type,
+                  .body = json{{"access_token", kToken}, {"expires_in", "3599"}, {"token_type", "Bearer"},
+                               {"resource", "https://management.azure.com/"}}.dump()};
     sites.push_back({.listen_ip = metadata_ip(), .port = 80,
-                     .locations = {{.path = "/metadata/instance", .status = 200,
-                                    .headers = {{"Content-Type", "application/json"}}, .body = metadata_document()},
-                                   {.path = "/metadata/identity", .status = 400,
-                                    .headers = {{"Content-Type", "application/json"}},
-                                    .body = R"({"error":"invalid_request","error_description":"Identity not found"})"}}});
+                     .locations = {{.path = "/metadata/instance", .status = 200, .headers = json_type,
+                                    .body = metadata_document()},
+                                   identity}});
+    sites.push_back(arm_site(json_type));
     nginx = std::make_unique<Nginx>(std::move(sites), dir);
     // After nginx is up (it waits for every port to accept): from here these SYNs vanish.
     if (fault == CustomerFault::smb_dropped) drops.push_back(std::make_unique<LoopbackDrop>(address.at(planned("storage.file.smb").host), 445));
     if (fault == CustomerFault::stale_notebooks_record) drops.push_back(std::make_unique<LoopbackDrop>(stale_ip(), 443));
+  }
+
+  /// Resource Manager's documents for this VM, its NIC and the VNet, each only for the right bearer token.
+  NginxSite arm_site(const std::vector<std::pair<std::string, std::string>>& json_type) {
+    const std::string rg = std::string("/subscriptions/") + kImdsSubscription + "/resourceGroups/rg-fabrikam-network/providers/";
+    const std::string vnet_id = rg + "Microsoft.Network/virtualNetworks/vnet-fabrikam";
+    const std::string nic_id = rg + "Microsoft.Network/networkInterfaces/jumpbox-nic";
+    auto document = [&](const std::string& id, json body, int status = 200) {
+      return NginxLocation{.path = id, .status = status, .headers = json_type, .body = body.dump(),
+                           .required_header = std::pair<std::string, std::string>{"Authorization", std::string("Bearer ") + kToken}};
+    };
+    json vnet{{"name", "vnet-fabrikam"}, {"id", vnet_id},
+              {"properties",
+               {{"addressSpace", {{"addressPrefixes", {vnet_space()}}}},
+                {"virtualNetworkPeerings",
+                 {{{"name", "to-hub"},
+                   {"properties", {{"peeringState", "Connected"},
+                                   {"remoteVirtualNetwork", {{"id", rg + "Microsoft.Network/virtualNetworks/vnet-hub"}}},
+                                   {"remoteAddressSpace", {{"addressPrefixes", {hub_space()}}}}}}}}}}}};
+    json vm_nics = json::array({{{"id", nic_id}, {"properties", {{"primary", true}}}}});
+    json vm{{"properties", {{"networkProfile", {{"networkInterfaces", vm_nics}}}}}};
+    json nic_configs = json::array({{{"properties", {{"subnet", {{"id", vnet_id + "/subnets/snet-jumpbox"}}}}}}});
+    json nic{{"properties", {{"ipConfigurations", nic_configs}}}};
+    json denied{{"error", {{"code", "AuthorizationFailed"}, {"message", "no read access"}}}};
+    std::vector<NginxLocation> locations;
+    locations.push_back(document(rg + "Microsoft.Compute/virtualMachines/jumpbox", vm));
+    locations.push_back(document(nic_id, nic));
+    locations.push_back(arm_access == ArmAccess::denied ? document(vnet_id, denied, 403) : document(vnet_id, vnet));
+    return {.listen_ip = arm_ip(), .port = 443, .tls = true,
+            .cert = pki.leaf({.ip_addresses = {arm_ip()}}), .locations = std::move(locations)};
   }
 
   /// This VM as the metadata service describes it: in the workspace's region, knowing only its own subnet.

@@ -4,6 +4,7 @@
 // with no Warning or Error; each fault planted alone gives exactly one finding, with the fix for it.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/agent/customer_vnet.hpp"
@@ -166,4 +167,75 @@ TEST_CASE("Entra ID black-holed is an Error for the sign-in host", "[e2e][defaul
   std::set<std::string> targets(f["targets"].begin(), f["targets"].end());
   CHECK(targets.contains("entra"));
   CHECK(v.exit_code == 1);
+}
+
+TEST_CASE("with a managed identity, the VNet's address space and its peering's range come from Resource Manager",
+          "[e2e][default-path][arm][netns]") {
+  CustomerVnet vnet(CustomerFault::none, ArmAccess::reader);
+  const auto v = check(vnet);
+  INFO(summary(v.report) << v.output.substr(0, 3000));
+  const auto& env = v.report["environment"];
+  CHECK(env["vnetCidrs"] == json::array({CustomerVnet::vnet_space(), CustomerVnet::hub_space()}));
+  CHECK(env["vnetRanges"][0]["source"] == "Azure Resource Manager: VNet vnet-fabrikam");
+  CHECK(env["vnetRanges"][1]["source"] == "Azure Resource Manager: peering with vnet-hub");
+  CHECK(problems(v.report).empty());
+  CHECK(v.exit_code == 0);
+  // The token is a credential: it reaches no output.
+  CHECK(v.output.find(CustomerVnet::kToken) == std::string::npos);
+}
+
+TEST_CASE("with the VNet's ranges from Resource Manager, a stale record is placed against them",
+          "[e2e][default-path][arm][netns]") {
+  CustomerVnet vnet(CustomerFault::stale_notebooks_record, ArmAccess::reader);
+  const auto v = check(vnet);
+  const auto f = only_finding(v);
+  CHECK(f["code"] == "VND-NET-007");
+  CHECK(contains(f["evidence"], "inside the VNet's ranges"));
+  CHECK(v.exit_code == 1);
+}
+
+TEST_CASE("Resource Manager denying the VNet read leaves the ranges unknown, said in one line, with no finding",
+          "[e2e][default-path][arm][netns]") {
+  CustomerVnet vnet(CustomerFault::none, ArmAccess::denied);
+  const auto v = check(vnet);
+  INFO(summary(v.report));
+  const auto& env = v.report["environment"];
+  CHECK(env["vnetCidrs"].empty());
+  CHECK(contains(env["vnetRangesNote"], "403"));
+  CHECK(problems(v.report).empty());
+  CHECK(v.exit_code == 0);
+}
+
+TEST_CASE("without a managed identity the ranges are unknown and the text says so once", "[e2e][default-path][arm][netns]") {
+  CustomerVnet vnet(CustomerFault::none);
+  auto r = run_vnetdiag(vnet.args(), std::chrono::seconds(90));
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  const auto at = r.output.find("vnet");
+  REQUIRE(at != std::string::npos);
+  CHECK(r.output.find("no_identity", at) != std::string::npos);
+}
+
+TEST_CASE("with --proxy, the report's proxy is the one the engine used, not the config file's", "[e2e][proxy]") {
+  CustomerVnet vnet(CustomerFault::none);
+  // The config names one proxy, the command line another (nothing listens on either: only the facts count).
+  auto settings = json::parse(std::ifstream(vnet.settings));
+  settings["proxy"] = {{"url", "http://cfg-user:cfg-secret@" + vnet_ip(230) + ":3128"}, {"no_proxy", "example.org"}};
+  const auto config = vnet.dir.write("with-proxy.json", settings.dump());
+  auto args = vnet.args({"--format", "json", "--proxy", "http://cli-user:cli-secret@" + vnet_ip(231) + ":8080",
+                         "--no-proxy", ".azure.net", "--vnet-cidr", "10.99.0.0/16"});
+  args[4] = config.string();  // --config FILE
+  auto r = run_vnetdiag(args, std::chrono::seconds(90));
+  const auto report = json::parse(json_part(r.output));
+  const auto& proxy = report["environment"]["proxy"];
+  CHECK(proxy["httpsProxy"] == "http://***@" + vnet_ip(231) + ":8080");
+  CHECK(proxy["noProxy"] == json::array({".azure.net"}));
+  CHECK(r.output.find("cli-secret") == std::string::npos);
+  // The targets went through that proxy too: their proxy evidence names it.
+  bool through_cli_proxy = false;
+  for (const auto& t : report["targets"])
+    if (t.contains("proxy") && t["proxy"].is_object() && t["proxy"]["proxy"] == proxy["httpsProxy"]) through_cli_proxy = true;
+  CHECK(through_cli_proxy);
+  // And the VNet range the command line named is the one the report gives, with its source.
+  CHECK(report["environment"]["vnetRanges"] == json::parse(R"([{"range":"10.99.0.0/16","source":"--vnet-cidr"}])"));
 }
