@@ -6,24 +6,13 @@
 #include <sstream>
 
 #include "agent/discovery/arm_vnet.hpp"
+#include "agent/plan/cloud.hpp"
 #include "probes/dns/system_files.hpp"
 
 namespace vnetdiag {
 namespace {
 
 using nlohmann::json;
-
-/// IMDS `compute.azEnvironment` per cloud (compared case-insensitively: the docs show both spellings).
-struct CloudEnvironment {
-  Cloud cloud;
-  std::string_view az_environment;
-};
-
-constexpr CloudEnvironment kCloudEnvironments[] = {
-    {Cloud::public_cloud, "azurepubliccloud"},
-    {Cloud::china, "azurechinacloud"},
-    {Cloud::usgov, "azureusgovernmentcloud"},
-};
 
 constexpr std::string_view kImdsSubnetSource = "this machine's subnet (instance metadata)";
 constexpr std::string_view kConfigSource = "config";
@@ -86,9 +75,8 @@ void describe_imds(Environment& e, const Plan& plan) {
     note(NoteLevel::info, "this VM is in " + info.location + " and the workspace in " + plan.workspace->region +
                               ": its private endpoints must be reachable across regions (peering or a hub)");
   }
-  const auto* expected = std::ranges::find(kCloudEnvironments, plan.cloud, &CloudEnvironment::cloud);
-  if (expected != std::end(kCloudEnvironments) && !info.az_environment.empty() &&
-      lower(info.az_environment) != expected->az_environment) {
+  // An azEnvironment no cloud table row names is a mismatch too: the checked host names may not exist there.
+  if (!info.az_environment.empty() && cloud_of_az_environment(info.az_environment) != plan.cloud) {
     note(NoteLevel::warning, "this VM runs in " + info.az_environment + " but the plan is for the " +
                                  std::string(to_string(plan.cloud)) + " cloud: the checked host names may be the wrong ones");
   }
@@ -163,7 +151,7 @@ Environment discover_environment(const DiscoverySettings& settings, const Plan& 
   take_notes(e.notes, e.proxy.notes);
   if (plan.proxy) {
     const auto& configured = plan.proxy->https_proxy ? plan.proxy->https_proxy : plan.proxy->http_proxy;
-    e.configured_proxy = configured ? mask_proxy_url(*configured) : "none (direct)";
+    e.configured_proxy = configured ? configured->masked() : "none (direct)";
     e.notes.push_back({NoteLevel::info, "proxy",
                        "vnetdiag uses the proxy its settings name (" + e.configured_proxy + ", from " +
                            plan.proxy->origin + ") instead of the variables, which other tools on this machine still follow"});

@@ -90,12 +90,6 @@ bool has_credentials(const std::string& raw) {
 
 }  // namespace
 
-std::string mask_proxy_url(const ProxyUrl& url) {
-  const bool v6 = url.host.find(':') != std::string::npos;
-  return "http://" + std::string(url.user.empty() && url.password.empty() ? "" : "***@") +
-         (v6 ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port);
-}
-
 std::string mask_proxy_value(const std::string& value) {
   if (!ProxyUrl::parse(value, nullptr)) return {};
   return mask_userinfo(value);

@@ -35,9 +35,6 @@ struct ProxyDiscovery {
 /// character of its user information replaced. A value that is not a usable proxy URL gives "".
 std::string mask_proxy_value(const std::string& value);
 
-/// "http://***@proxy.corp:3128" for a parsed proxy: its credentials, if any, replaced by "***".
-std::string mask_proxy_url(const ProxyUrl& url);
-
 /// Reads the proxy variables through `env` (curl's rules: lowercase first, uppercase HTTP_PROXY ignored)
 /// and describes them; credentials never appear in the result.
 /// `metadata_host` is the instance metadata address, checked against NO_PROXY.

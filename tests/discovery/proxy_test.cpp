@@ -177,6 +177,6 @@ TEST_CASE("a proxy named in vnetdiag's settings is shown masked beside the varia
   CHECK(contains(text, "vnetdiag: http://***@proxy.corp.contoso.com:3128 (settings)"));
   CHECK(e.imds.status == ImdsStatus::not_asked);
 
-  CHECK(mask_proxy_url(*ProxyUrl::parse("http://[fd00::3]:3128", nullptr)) == "http://[fd00::3]:3128");
-  CHECK(mask_proxy_url(*ProxyUrl::parse("http://token@proxy", nullptr)) == "http://***@proxy:1080");
+  CHECK(ProxyUrl::parse("http://[fd00::3]:3128", nullptr)->masked() == "http://[fd00::3]:3128");
+  CHECK(ProxyUrl::parse("http://token@proxy", nullptr)->masked() == "http://***@proxy:1080");
 }
