@@ -14,14 +14,11 @@
 namespace vnetdiag {
 namespace {
 
+using rule_facts::is_azure_dns;
 using rule_facts::same_server;
 
 // Longer lists stay in Finding::targets; the one-line evidence names the first few.
 constexpr std::size_t kDetailsShown = 6;
-
-bool is_azure_dns(const DnsAnswer& a, const EnvironmentFacts& env) {
-  return a.source == "azure-dns" || same_server(a.resolver, env.azure_dns);
-}
 
 bool used_by_clients(const DnsAnswer& a, const EnvironmentFacts& env) {
   for (const auto& r : env.resolvers)
@@ -173,7 +170,7 @@ std::vector<Finding> find_findings(const RunResult& run, const std::vector<Targe
   std::vector<Group> groups;
   // Machine-wide causes first: the targets they explain are not looked at again (one cause, one finding).
   std::vector<std::string> claimed;
-  const RunView run_view{run, context, env, workspace};
+  const RunView run_view{run, context, env, workspace, client_answers};
   for (std::size_t k = 0; k < table.size(); ++k) {
     const Rule& rule = table[k];
     if (!rule.on_run) continue;

@@ -42,6 +42,8 @@ struct RunView {
   const std::vector<TargetContext>& contexts;
   const EnvironmentFacts& env;
   const WorkspaceMetadata& workspace;
+  /// Parallel to run.targets: the answer each client acted on (see client_answer), worked out once.
+  std::span<const DnsAnswer* const> client_answers;
 };
 
 /// A placeholder and its value: {"resolver", "10.0.0.4:53 (resolv.conf)"}.

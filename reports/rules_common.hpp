@@ -76,6 +76,11 @@ inline std::string with_port(std::string_view address) {
 
 inline bool same_server(std::string_view a, std::string_view b) { return !a.empty() && with_port(a) == with_port(b); }
 
+/// Azure DNS's answer: asked as Azure DNS, or from its address.
+inline bool is_azure_dns(const DnsAnswer& a, const EnvironmentFacts& env) {
+  return a.source == "azure-dns" || same_server(a.resolver, env.azure_dns);
+}
+
 inline bool ok(const DnsAnswer* a) { return a && a->status == DnsStatus::ok && !a->addresses.empty(); }
 inline bool missing(const DnsAnswer* a) { return a && (a->status == DnsStatus::nxdomain || a->status == DnsStatus::no_data); }
 

@@ -202,8 +202,7 @@ std::optional<Match> silent_resolvers(const RunView& v) {
   for (std::size_t i = 0; i < v.run.targets.size(); ++i) {
     const auto& t = v.run.targets[i];
     if (t.dns.empty() || t.route != Route::direct || t.hosts) continue;
-    const DnsAnswer* client = client_answer(t, v.env);
-    if (client) {
+    if (i < v.client_answers.size() && v.client_answers[i]) {
       ++rescued;
     } else {
       ++lost;
@@ -211,7 +210,7 @@ std::optional<Match> silent_resolvers(const RunView& v) {
       m.targets.push_back(i < v.contexts.size() ? v.contexts[i].id : target_name(t, TargetContext{}));
     }
     if (std::ranges::any_of(t.dns, [&](const DnsAnswer& a) {
-          return same_server(a.resolver, v.env.azure_dns) && (a.status == DnsStatus::ok || a.status == DnsStatus::nxdomain);
+          return is_azure_dns(a, v.env) && (a.status == DnsStatus::ok || a.status == DnsStatus::nxdomain);
         }))
       ++azure_answered;
   }

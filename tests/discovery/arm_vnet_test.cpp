@@ -127,17 +127,7 @@ class StandIns {
   }
 
   /// Every nginx access log line so far.
-  std::string access_log() const {
-    std::string out;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path())) {
-      if (entry.path().filename() != "access.log") continue;
-      std::ifstream in(entry.path());
-      std::ostringstream text;
-      text << in.rdbuf();
-      out += text.str();
-    }
-    return out;
-  }
+  std::string access_log() const { return vt::access_logs(dir_); }
 
   const vt::Pki& pki() const { return pki_; }
 

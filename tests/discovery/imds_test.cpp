@@ -56,19 +56,6 @@ vt::NginxSite metadata_site(int status, std::string content_type, std::string bo
   return site;
 }
 
-/// Every nginx access log under `dir` (the fixture keeps one per instance).
-std::string access_logs(const vt::TempDir& dir) {
-  std::string out;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path())) {
-    if (entry.path().filename() != "access.log") continue;
-    std::ifstream in(entry.path());
-    std::ostringstream text;
-    text << in.rdbuf();
-    out += text.str();
-  }
-  return out;
-}
-
 double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
 
 }  // namespace
@@ -177,7 +164,7 @@ TEST_CASE("instance metadata served by a real nginx on loopback is fetched and r
   CHECK(result.info->subnets.size() == 3);
   CHECK(took < 1500);
   // What nginx saw: the instance path and API version, straight from vnetdiag (its User-Agent).
-  const auto log = access_logs(dir);
+  const auto log = vt::access_logs(dir);
   INFO(log);
   CHECK(contains(log, "\"GET " + kInstancePath + " HTTP/1.1\" 200"));
   CHECK(contains(log, "vnetdiag/"));

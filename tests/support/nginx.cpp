@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -240,5 +241,17 @@ std::string Nginx::log_tail() const {
 }
 
 const std::string& Nginx::config_text() const { return impl_->config; }
+
+std::string access_logs(const TempDir& dir) {
+  std::string out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path())) {
+    if (entry.path().filename() != "access.log") continue;
+    std::ifstream in(entry.path());
+    std::ostringstream text;
+    text << in.rdbuf();
+    out += text.str();
+  }
+  return out;
+}
 
 }  // namespace vnetdiag::testing

@@ -77,4 +77,7 @@ class Nginx {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Every nginx access log under `dir`, concatenated: what the stand-ins under a test's TempDir were asked.
+std::string access_logs(const TempDir& dir);
+
 }  // namespace vnetdiag::testing
