@@ -99,7 +99,6 @@ ExitStatus run_check_command(const CheckCommand& command) {
   auto merged = check_settings(plan, environment, command, &process_env);
   if (auto* error = std::get_if<OptionError>(&merged)) return input_error(error->message, "check");
   auto& settings = std::get<CheckSettings>(merged);
-  environment.vnet = settings.vnet;  // what the engine uses is what the environment block shows
 
   std::vector<ProbeTarget> targets;
   std::vector<TargetContext> contexts;
@@ -152,7 +151,6 @@ ExitStatus run_check_command(const CheckCommand& command) {
   } else {
     const bool colour = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
     std::cout << render_terminal(report, {.colour = colour, .quiet = command.outputs.quiet});
-    if (!command.outputs.quiet) std::cout << "\n" << render_environment(environment);
   }
   std::cout.flush();
   if (write_failed) return ExitStatus::incomplete;

@@ -31,6 +31,10 @@ EnvironmentFacts facts_of(const Environment& e, const Plan& plan, const CheckSet
   for (const auto& r : e.dns.resolvers) f.resolvers.push_back({r.endpoint.to_string(), r.source, r.used_by_clients});
   f.azure_dns = e.dns.azure_dns.empty() ? plan.azure_dns.to_string() : e.dns.azure_dns;
   f.custom_dns = custom_dns(e.dns);
+  f.dns_stub = e.dns.stub;
+  f.dns_search = e.dns.search;
+  f.dns_options = e.dns.options;
+  f.hosts_file = e.hosts_file;
   for (const auto& h : e.hosts_overrides) {
     HostsOverrideFact fact{h.host, h.file, {}};
     for (const auto& a : h.addresses) fact.addresses.push_back(a.ip);
@@ -41,13 +45,25 @@ EnvironmentFacts facts_of(const Environment& e, const Plan& plan, const CheckSet
   f.proxy.https_proxy = proxy.https_proxy ? proxy.https_proxy->masked() : "";
   f.proxy.http_proxy = proxy.http_proxy ? proxy.http_proxy->masked() : "";
   f.proxy.no_proxy = proxy.no_proxy;
+  if (!f.proxy.https_proxy.empty() || !f.proxy.http_proxy.empty()) {
+    // From the variables: the one that won, as curl picks it.
+    f.proxy.origin = proxy.origin != "environment" ? proxy.origin
+                     : !f.proxy.https_proxy.empty() ? e.proxy.https_from : e.proxy.http_from;
+  }
+  for (const auto& v : e.proxy.variables) f.proxy.variables.push_back({v.name, v.value, v.used});
   f.proxy.errors = e.proxy.errors;
+  for (const auto& i : e.interfaces.interfaces) f.interfaces.push_back({i.name, i.address, i.prefix, i.up, i.loopback});
+  for (const auto& b : e.docker.bridges) f.docker_bridges.push_back({b.interface, b.range.to_string()});
   for (const auto& o : e.docker.overlaps) f.docker_overlaps.push_back({o.bridge.interface, o.bridge.range.to_string(), o.what});
   f.imds.status = std::string(to_string(e.imds.status));
   f.imds.detail = e.imds.detail;
+  f.imds.ms = e.imds.ms;
   if (e.imds.info) {
     f.imds.region = e.imds.info->location;
     f.imds.vm_name = e.imds.info->name;
+    f.imds.vm_size = e.imds.info->vm_size;
+    f.imds.az_environment = e.imds.info->az_environment;
+    if (const auto cloud = cloud_of_az_environment(e.imds.info->az_environment)) f.imds.cloud = std::string(to_string(*cloud));
     f.imds.private_ips = e.imds.info->private_ips;
     f.imds.public_ips = e.imds.info->public_ips;
     for (const auto& s : e.imds.info->subnets) f.imds.subnets.push_back(s.to_string());
@@ -58,6 +74,8 @@ EnvironmentFacts facts_of(const Environment& e, const Plan& plan, const CheckSet
   }
   for (const auto& r : used.vnet) f.vnet_ranges.push_back({r.range.to_string(), r.source});
   if (used.vnet.empty()) f.vnet_ranges_note = e.vnet_note;
+  for (const auto& u : e.unusable) f.unusable.push_back({u.source, u.problem});
+  for (const auto& n : e.notes) f.notes.push_back({n.topic, n.text});
   f.expected_issuers.insert(f.expected_issuers.end(), plan.tls_issuers.begin(), plan.tls_issuers.end());
   return f;
 }

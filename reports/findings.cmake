@@ -12,6 +12,7 @@ target_sources(vnetdiag_reports PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/redact.cpp
   ${CMAKE_CURRENT_LIST_DIR}/render_common.cpp
   ${CMAKE_CURRENT_LIST_DIR}/render_terminal.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/render_environment.cpp
   ${CMAKE_CURRENT_LIST_DIR}/render_json.cpp
   ${CMAKE_CURRENT_LIST_DIR}/render_markdown.cpp
   ${CMAKE_CURRENT_LIST_DIR}/render_junit.cpp

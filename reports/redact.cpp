@@ -7,6 +7,7 @@
 #include <map>
 #include <vector>
 
+#include "probes/net/address.hpp"
 #include "reports/rules.hpp"
 
 namespace vnetdiag {
@@ -93,6 +94,10 @@ void visit_strings(Report& report, F&& f) {
   }
   f(e.azure_dns);
   for (auto& s : e.custom_dns) f(s);
+  f(e.dns_stub);
+  for (auto* list : {&e.dns_search, &e.dns_options})
+    for (auto& s : *list) f(s);
+  f(e.hosts_file);
   for (auto& h : e.hosts_overrides) {
     f(h.host);
     f(h.file);
@@ -102,14 +107,27 @@ void visit_strings(Report& report, F&& f) {
   f(e.proxy.http_proxy);
   for (auto& s : e.proxy.no_proxy) f(s);
   for (auto& s : e.proxy.errors) f(s);
+  f(e.proxy.origin);
+  for (auto& v : e.proxy.variables)
+    for (auto* s : {&v.name, &v.value}) f(*s);
+  for (auto& i : e.interfaces)
+    for (auto* s : {&i.name, &i.address}) f(*s);
+  for (auto& b : e.docker_bridges)
+    for (auto* s : {&b.bridge, &b.range}) f(*s);
   for (auto& d : e.docker_overlaps)
     for (auto* s : {&d.bridge, &d.range, &d.overlaps}) f(*s);
-  for (auto* s : {&e.imds.status, &e.imds.detail, &e.imds.region, &e.imds.vm_name}) f(*s);
+  for (auto* s : {&e.imds.status, &e.imds.detail, &e.imds.region, &e.imds.vm_name, &e.imds.vm_size, &e.imds.az_environment,
+                  &e.imds.cloud})
+    f(*s);
   for (auto* list : {&e.imds.private_ips, &e.imds.public_ips, &e.imds.subnets, &e.expected_issuers})
     for (auto& s : *list) f(s);
   for (auto& r : e.vnet_ranges)
     for (auto* s : {&r.range, &r.source}) f(*s);
   f(e.vnet_ranges_note);
+  for (auto& u : e.unusable)
+    for (auto* s : {&u.source, &u.problem}) f(*s);
+  for (auto& n : e.notes)
+    for (auto* s : {&n.topic, &n.text}) f(*s);
 
   for (auto& t : report.run.targets) visit_target(t, f);
   for (auto& c : report.contexts) {
@@ -227,6 +245,10 @@ class Redactor {
     add(report.metadata.run.user, "user");
     add(report.env.imds.vm_name, "vm");
     for (const auto& ip : report.env.imds.public_ips) add(ip, "egress-ip");
+    // An interface holding a public address (a machine outside Azure) names this machine as well.
+    for (const auto& i : report.env.interfaces)
+      if (const auto ip = IpAddress::parse(i.address); ip && classify(*ip) == AddressClass::public_ip)
+        add(i.address, "egress-ip");
     add_proxy_user(report.env.proxy.https_proxy);
     add_proxy_user(report.env.proxy.http_proxy);
     for (const auto& t : report.run.targets) {

@@ -19,10 +19,11 @@ struct TerminalOptions {
 /// The verdict line: "FAILED: 2 errors, 1 warning in 14 targets (3.2 s)".
 std::string verdict_line(const Report& report);
 
-/// Verdict first, then per category the findings with their fixes, then the per-target table.
+/// Verdict first, then per category the findings with their fixes, then the per-target table and the
+/// environment block.
 std::string render_terminal(const Report& report, const TerminalOptions& options = {});
 
-/// The report as JSON, as reports/schema/report.schema.json describes it (schemaVersion "1.0").
+/// The report as JSON, as reports/schema/report.schema.json describes it (schemaVersion "1.1").
 nlohmann::json report_to_json(const Report& report);
 
 /// `report_to_json`, serialised with 2-space indentation and a final newline.

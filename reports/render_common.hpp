@@ -49,4 +49,8 @@ std::string target_table(const Report& report);
 /// are unknown.
 std::string vnet_ranges_text(const EnvironmentFacts& env);
 
+/// The terminal's "Environment" block: resolvers, hosts pins, proxy, interfaces, Docker, VNet ranges,
+/// metadata and clock, from the report's facts only.
+std::string environment_block(const EnvironmentFacts& env);
+
 }  // namespace vnetdiag

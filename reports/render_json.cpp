@@ -37,21 +37,44 @@ json environment_json(const EnvironmentFacts& e) {
   for (const auto& r : e.vnet_ranges) vnet_ranges.push_back({{"range", r.range}, {"source", r.source}});
   json docker = json::array();
   for (const auto& d : e.docker_overlaps) docker.push_back({{"bridge", d.bridge}, {"range", d.range}, {"overlaps", d.overlaps}});
+  json bridges = json::array();
+  for (const auto& b : e.docker_bridges) bridges.push_back({{"bridge", b.bridge}, {"range", b.range}});
+  json interfaces = json::array();
+  for (const auto& i : e.interfaces)
+    interfaces.push_back({{"name", i.name}, {"address", i.address}, {"prefix", i.prefix}, {"up", i.up}, {"loopback", i.loopback}});
+  json variables = json::array();
+  for (const auto& v : e.proxy.variables) variables.push_back({{"name", v.name}, {"value", v.value}, {"used", v.used}});
+  json unusable = json::array();
+  for (const auto& u : e.unusable) unusable.push_back({{"source", u.source}, {"problem", u.problem}});
+  json notes = json::array();
+  for (const auto& n : e.notes) notes.push_back({{"topic", n.topic}, {"text", n.text}});
   return {{"resolvers", resolvers},
           {"azureDns", e.azure_dns},
           {"customDns", e.custom_dns},
+          {"dnsStub", e.dns_stub},
+          {"dnsSearch", e.dns_search},
+          {"dnsOptions", e.dns_options},
+          {"hostsFile", e.hosts_file},
           {"hostsOverrides", hosts},
           {"proxy",
            {{"httpsProxy", e.proxy.https_proxy},
             {"httpProxy", e.proxy.http_proxy},
             {"noProxy", e.proxy.no_proxy},
+            {"origin", e.proxy.origin},
+            {"variables", variables},
             {"errors", e.proxy.errors}}},
+          {"interfaces", interfaces},
+          {"dockerBridges", bridges},
           {"dockerOverlaps", docker},
           {"instanceMetadata",
            {{"status", e.imds.status},
             {"detail", e.imds.detail},
+            {"ms", round_ms(e.imds.ms)},
             {"region", e.imds.region},
             {"vmName", e.imds.vm_name},
+            {"vmSize", e.imds.vm_size},
+            {"azEnvironment", e.imds.az_environment},
+            {"cloud", e.imds.cloud},
             {"privateIps", e.imds.private_ips},
             {"publicIps", e.imds.public_ips},
             {"subnets", e.imds.subnets}}},
@@ -60,6 +83,8 @@ json environment_json(const EnvironmentFacts& e) {
           {"vnetCidrs", vnet_cidrs(e)},
           {"vnetRanges", vnet_ranges},
           {"vnetRangesNote", e.vnet_ranges_note},
+          {"unusableSettings", unusable},
+          {"notes", notes},
           {"expectedIssuers", e.expected_issuers}};
 }
 

@@ -41,6 +41,7 @@ struct Case {
 
 struct Suite {
   std::vector<Case> cases;
+  std::string system_out;  ///< what the suite's cases cannot say: the environment's notes and unreadable settings
 };
 
 std::string body_of(const Finding& f) {
@@ -125,6 +126,8 @@ std::string render_junit(const Report& input) {
     }
     environment.cases.push_back(std::move(k));
   }
+  for (const auto& u : report.env.unusable) environment.system_out += fmt::format("could not read {}: {}\n", u.source, u.problem);
+  for (const auto& n : report.env.notes) environment.system_out += fmt::format("note ({}): {}\n", n.topic, n.text);
 
   std::size_t tests = 0, failures = 0, skipped = 0;
   double total_ms = 0;
@@ -153,6 +156,7 @@ std::string render_junit(const Report& input) {
       }
       body += "    </testcase>\n";
     }
+    if (!suite.system_out.empty()) body += fmt::format("    <system-out>{}</system-out>\n", xml(suite.system_out));
     body += "  </testsuite>\n";
     tests += suite.cases.size();
     failures += f;

@@ -96,10 +96,24 @@ std::string render_markdown(const Report& input) {
     resolvers += fmt::format("{}{} ({}{})", resolvers.empty() ? "" : ", ", r.address, r.source,
                              r.used_by_clients ? "" : ", comparison only");
   out += fmt::format("- **DNS servers:** {}\n", resolvers.empty() ? "not recorded" : md(resolvers));
-  out += fmt::format("- **Proxy:** {}\n", e.proxy.https_proxy.empty() ? "none" : md(e.proxy.https_proxy));
+  if (!e.dns_stub.empty()) out += fmt::format("- **DNS stub:** {}\n", md(e.dns_stub));
+  if (!e.dns_search.empty() || !e.dns_options.empty())
+    out += fmt::format("- **resolv.conf:** search {}; options {}\n", md(fmt::format("{}", fmt::join(e.dns_search, " "))),
+                       md(fmt::format("{}", fmt::join(e.dns_options, " "))));
+  for (const auto& h : e.hosts_overrides)
+    out += fmt::format("- **Hosts pin:** {}\n", md(fmt::format("{} -> {} ({})", h.host, fmt::join(h.addresses, ", "), h.file)));
+  out += fmt::format("- **Proxy:** {}\n", e.proxy.https_proxy.empty() && e.proxy.http_proxy.empty()
+                                              ? std::string("none")
+                                              : md(fmt::format("https {}, http {} (from {})",
+                                                               e.proxy.https_proxy.empty() ? "direct" : e.proxy.https_proxy,
+                                                               e.proxy.http_proxy.empty() ? "direct" : e.proxy.http_proxy,
+                                                               e.proxy.origin)));
   if (!e.proxy.no_proxy.empty()) out += fmt::format("- **NO_PROXY:** {}\n", md(fmt::format("{}", fmt::join(e.proxy.no_proxy, ","))));
   out += fmt::format("- **VNet ranges:** {}\n", md(vnet_ranges_text(e)));
-  out += fmt::format("- **Instance metadata:** {}\n", md(e.imds.status + (e.imds.region.empty() ? "" : ", " + e.imds.region)));
+  out += fmt::format("- **Instance metadata:** {}\n", md(e.imds.status + (e.imds.region.empty() ? "" : ", " + e.imds.region) +
+                                                          (e.imds.az_environment.empty() ? "" : ", " + e.imds.az_environment)));
+  for (const auto& u : e.unusable) out += fmt::format("- **Could not read:** {}\n", md(u.source + ": " + u.problem));
+  for (const auto& n : e.notes) out += fmt::format("- **Note ({}):** {}\n", md(n.topic), md(n.text));
   return out;
 }
 

@@ -105,6 +105,7 @@ std::string render_terminal(const Report& input, const TerminalOptions& options)
     }
   }
   if (!report.run.targets.empty()) out += "\n" + target_table(report);
+  out += "\n" + environment_block(report.env);
   if (report.redacted) out += "\n(redacted: identifying values are replaced by placeholders)\n";
   return out;
 }

@@ -14,7 +14,7 @@
 namespace vnetdiag {
 
 /// The version of the JSON report format (docs/report-format.md): major changes break readers.
-inline constexpr std::string_view kReportSchemaVersion = "1.0";
+inline constexpr std::string_view kReportSchemaVersion = "1.1";
 
 /// What the plan expects of one target. Parallel to RunResult::targets.
 struct TargetContext {
@@ -53,11 +53,22 @@ struct HostsOverrideFact {
   std::vector<std::string> addresses;
 };
 
-/// The proxy variables in effect, already masked (no password ever reaches the report).
+/// One proxy variable set in this process's environment.
+struct ProxyVariableFact {
+  std::string name;   ///< as spelled: "https_proxy", "HTTP_PROXY", "no_proxy"
+  std::string value;  ///< masked ("http://***@proxy:3128"); "" for a value that is not a usable URL
+  bool used = false;  ///< curl and vnetdiag take it; false when another spelling wins
+};
+
+/// The proxy vnetdiag used, already masked (no password ever reaches the report), and the variables that
+/// other tools on this machine follow.
 struct ProxyFacts {
   std::string https_proxy;             ///< masked URL; empty: direct
   std::string http_proxy;              ///< masked URL; empty: direct
   std::vector<std::string> no_proxy;   ///< NO_PROXY entries in effect
+  /// Where the proxy above came from: the variable ("https_proxy"), "config", "--proxy"; empty: direct.
+  std::string origin;
+  std::vector<ProxyVariableFact> variables;  ///< every proxy variable set, in curl's order of precedence
   std::vector<std::string> errors;     ///< unusable variables, by name ("https_proxy: not a URL"), never the value
 };
 
@@ -66,6 +77,34 @@ struct DockerOverlapFact {
   std::string bridge;    ///< "docker0"; "" for Docker's default range not yet claimed
   std::string range;     ///< "172.17.0.0/16"
   std::string overlaps;  ///< "VNet range 172.17.0.0/16 (config vnet)", "172.17.0.5 (expected IP of storage.blob)"
+};
+
+/// A Docker bridge network on this machine (or Docker's default range, which it takes when it starts).
+struct DockerBridgeFact {
+  std::string bridge;  ///< "docker0"; "" for Docker's default range not yet claimed
+  std::string range;   ///< "172.17.0.0/16"
+};
+
+/// One address of one network interface.
+struct InterfaceFact {
+  std::string name;     ///< "eth0"
+  std::string address;  ///< "10.0.1.4", "fe80::1"
+  int prefix = 0;
+  bool up = true;
+  bool loopback = false;
+};
+
+/// A setting of this machine vnetdiag could not read or use: what the checks cannot stand on.
+struct UnusableSettingFact {
+  std::string source;   ///< "/etc/resolv.conf", "/etc/hosts", "instance metadata", "network interfaces"
+  std::string problem;  ///< "cannot be read (missing or not readable)", "line 4: nameserver 'dns1' is not an IP address"
+};
+
+/// Something discovery saw that explains the results, in words ("clients ask 10.0.0.4:53, not Azure DNS ...").
+/// Observations only: every judgement of the machine is a finding.
+struct EnvironmentNoteFact {
+  std::string topic;  ///< "dns", "proxy", "docker", "metadata"
+  std::string text;
 };
 
 /// An address range of the VNet (or of a VNet peered with it), and who said so.
@@ -78,8 +117,13 @@ struct VnetRangeFact {
 struct ImdsFacts {
   std::string status = "not_asked";  ///< "ok", "not_asked", "unreachable", "no_response", "rejected", "bad_document", "error"
   std::string detail;                ///< why, for the user
+  double ms = 0;                     ///< how long the request took
   std::string region;                ///< "eastus"
   std::string vm_name;
+  std::string vm_size;               ///< "Standard_D4s_v3"
+  std::string az_environment;        ///< as the service spells it: "AzurePublicCloud", "AzureUSGovernmentCloud"
+  /// The cloud vnetdiag names that environment ("public", "china", "usgov"); "" when it knows no such cloud.
+  std::string cloud;
   std::vector<std::string> private_ips;
   std::vector<std::string> public_ips;  ///< this VM's public IPs: redacted with --redact
   std::vector<std::string> subnets;     ///< "10.0.1.0/24"
@@ -90,8 +134,14 @@ struct EnvironmentFacts {
   std::vector<ResolverFact> resolvers;          ///< in the order clients ask them, then comparison-only ones
   std::string azure_dns = "168.63.129.16:53";   ///< the Azure DNS address that was asked (tests use loopback)
   std::vector<std::string> custom_dns;          ///< client resolvers that are neither Azure DNS nor a local stub
+  std::string dns_stub;                         ///< the local stub clients send queries to ("127.0.0.53"), read through
+  std::vector<std::string> dns_search;          ///< resolv.conf search domains
+  std::vector<std::string> dns_options;         ///< resolv.conf options, as written ("ndots:5", "rotate")
+  std::string hosts_file;                       ///< the hosts file read; empty: none
   std::vector<HostsOverrideFact> hosts_overrides;
   ProxyFacts proxy;
+  std::vector<InterfaceFact> interfaces;
+  std::vector<DockerBridgeFact> docker_bridges;
   std::vector<DockerOverlapFact> docker_overlaps;
   ImdsFacts imds;
   std::optional<double> clock_skew_seconds;     ///< servers' median clock minus ours, when over the threshold
@@ -100,6 +150,8 @@ struct EnvironmentFacts {
   /// machine's subnet alone (see imds.subnets): private endpoints usually live in another subnet.
   std::vector<VnetRangeFact> vnet_ranges;
   std::string vnet_ranges_note;                 ///< where the ranges came from, or why they are unknown
+  std::vector<UnusableSettingFact> unusable;    ///< settings that could not be read or used
+  std::vector<EnvironmentNoteFact> notes;       ///< what discovery saw that explains the results
   /// Substrings of a certificate issuer that mark a certificate as the service's own for Azure hosts
   /// (facts §5: Microsoft and DigiCert). Tests with their own CA add its name here.
   std::vector<std::string> expected_issuers{"Microsoft", "DigiCert"};

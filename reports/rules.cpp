@@ -24,7 +24,8 @@ constexpr std::string_view kEvaluationOrder[] = {
     "VND-NET-004", "VND-NET-007", "VND-NET-005", "VND-NET-001", "VND-NET-002", "VND-TLS-001", "VND-TLS-002",
     "VND-TLS-003", "VND-TLS-004", "VND-TLS-005", "VND-STO-001", "VND-KV-001", "VND-ACR-001",
     "VND-KV-002", "VND-HTTP-001", "VND-HTTP-002", "VND-ENV-001", "VND-ENV-002", "VND-ENV-003",
-    "VND-ENV-004", "VND-PXY-006", "VND-PXY-007", "VND-DNS-014",
+    "VND-ENV-004", "VND-ENV-007", "VND-ENV-008", "VND-PXY-006", "VND-PXY-007", "VND-PXY-008", "VND-DNS-014",
+    "VND-DNS-015",
 };
 
 std::vector<Rule> in_evaluation_order() {

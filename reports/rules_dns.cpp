@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "reports/doc_links.hpp"
 #include "reports/rules_common.hpp"
@@ -223,6 +224,49 @@ std::optional<Match> silent_resolvers(const RunView& v) {
   m.level = first_silent || lost > 0 ? Level::error : Level::warning;
   return m;
 }
+/// resolv.conf options that change which server answers or which name is asked (resolv.conf(5)).
+struct ResolverOption {
+  std::string_view name;
+  std::string_view effect;
+};
+
+constexpr ResolverOption kResolverOptions[] = {
+    {"rotate", "queries are spread over all servers, so one server that answers differently fails a share of lookups at random"},
+    {"use-vc", "every query goes over TCP, so TCP 53 must be open to each server"},
+    {"inet6", "deprecated: IPv6 answers are preferred"},
+};
+
+/// Catalog hosts by their number of dots, to name one a high ndots sends through the search list first.
+constexpr std::pair<std::string_view, int> kNdotsExamples[] = {
+    {"contoso.blob.core.windows.net", 4}, {"eastus.api.azureml.ms", 3}, {"management.azure.com", 2}, {"pypi.org", 1}};
+
+std::optional<Match> resolver_options(const RunView& v) {
+  Match m;
+  std::vector<std::string> names;
+  for (const auto& option : v.env.dns_options) {
+    const auto name = std::string_view(option).substr(0, option.find(':'));
+    if (const auto* known = std::ranges::find(kResolverOptions, name, &ResolverOption::name); known != std::end(kResolverOptions)) {
+      m.detail += fmt::format("{}{}: {}", m.detail.empty() ? "" : "; ", option, known->effect);
+      names.push_back(option);
+      continue;
+    }
+    // glibc's default is ndots:1, under which every catalog host is asked as written first. A higher value
+    // (Kubernetes uses 5) sends shorter names through the search list first: extra queries, and a wrong
+    // answer where a search domain has a wildcard record.
+    int ndots = 0;
+    if (name != "ndots" || v.env.dns_search.empty() ||
+        std::from_chars(option.data() + 6, option.data() + option.size(), ndots).ec != std::errc{} || ndots <= 1)
+      continue;
+    const auto example = std::ranges::find_if(kNdotsExamples, [&](const auto& e) { return e.second < ndots; });
+    m.detail += fmt::format("{}{} with search domains: {} is first asked as {}.{}", m.detail.empty() ? "" : "; ", option,
+                            example->first, example->first, v.env.dns_search.front());
+    names.push_back(option);
+  }
+  if (names.empty()) return std::nullopt;
+  m.values = {{"options", fmt::format("{}", fmt::join(names, " "))}};
+  return m;
+}
+
 using enum Level;
 
 constexpr Rule kRows[] = {
@@ -348,6 +392,15 @@ constexpr Rule kRows[] = {
             "back: check that it runs, that UDP and TCP 53 from this subnet reach it, and that it forwards to "
             "168.63.129.16.",
      .doc_url = kDocAzureDns, .failure_modes = "F40 (§2.1)"},
+
+    // Context for other DNS findings rather than a fault: it changes nothing while every server answers alike.
+    {.code = "VND-DNS-015", .level = information, .category = "dnsResolution", .check = "environment",
+     .title = "resolv.conf options change how clients resolve: {options}", .on_run = resolver_options,
+     .evidence = "{details}",
+     .fix = "Nothing to change while every DNS server answers the private link zones alike. If lookups fail at "
+            "random, remove rotate or the server that answers differently; with ndots above 1, make sure no search "
+            "domain has a wildcard record.",
+     .doc_url = kDocCustomDns, .failure_modes = "(§2.1)"},
 };
 
 }  // namespace

@@ -87,6 +87,28 @@ std::optional<Match> region_mismatch(const RunView& v) {
                fmt::format("instance metadata location {}, workspace location {}", vm, ws)};
 }
 
+std::optional<Match> settings_unusable(const RunView& v) {
+  if (v.env.unusable.empty()) return std::nullopt;
+  Match m;
+  std::vector<std::string> sources;
+  for (const auto& u : v.env.unusable) {
+    m.detail += fmt::format("{}{}: {}", m.detail.empty() ? "" : "; ", u.source, u.problem);
+    if (std::ranges::find(sources, u.source) == sources.end()) sources.push_back(u.source);
+  }
+  m.values = {{"sources", fmt::format("{}", fmt::join(sources, ", "))}};
+  return m;
+}
+
+// The catalog's host names are per cloud (facts §1): a plan for another cloud checks names this VM's
+// workspace does not use.
+std::optional<Match> cloud_mismatch(const RunView& v) {
+  const auto& m = v.env.imds;
+  if (m.az_environment.empty() || v.workspace.cloud.empty() || m.cloud == v.workspace.cloud) return std::nullopt;
+  return Match{"", {{"vm_cloud", m.az_environment}, {"cloud", v.workspace.cloud}},
+               fmt::format("instance metadata azEnvironment {}; the checks are for the {} cloud", m.az_environment,
+                           v.workspace.cloud)};
+}
+
 using enum Level;
 
 constexpr Rule kRows[] = {
@@ -135,6 +157,21 @@ constexpr Rule kRows[] = {
      .fix = "With a private endpoint, compute must be in the workspace's region, and each VNet must reach the "
             "storage, key vault and registry private endpoints.",
      .doc_url = kDocPrivateLinkV1, .failure_modes = "F34"},
+
+    // A verdict is a promise: what could not be read is said, not dropped.
+    {.code = "VND-ENV-007", .level = warning, .category = "environment", .check = "environment",
+     .title = "Part of this machine's settings could not be read: {sources}", .on_run = settings_unusable,
+     .evidence = "{details}",
+     .fix = "Correct the lines named, or run vnetdiag as a user that can read these files: until then the checks "
+            "do not cover what clients on this machine use.",
+     .doc_url = "", .failure_modes = "-"},
+
+    {.code = "VND-ENV-008", .level = warning, .category = "environment", .check = "environment",
+     .title = "This VM runs in {vm_cloud}, the checks are for the {cloud} cloud", .on_run = cloud_mismatch,
+     .evidence = "{details}",
+     .fix = "Run again with --cloud set to this VM's cloud (or the workspace document of a workspace in it): "
+            "service host names differ between clouds.",
+     .doc_url = kDocSecureWorkspace, .failure_modes = "(facts §1)"},
 };
 
 }  // namespace

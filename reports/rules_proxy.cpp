@@ -47,12 +47,41 @@ std::optional<Match> proxy_variable_unusable(const RunView& v) {
                fmt::format("{}", fmt::join(v.env.proxy.errors, "; "))};
 }
 
+/// The proxy the variables give every other tool on this machine, and their NO_PROXY list. vnetdiag's own
+/// proxy (config, --proxy) may differ; these rules are about the tools that follow the variables.
+struct VariablesProxy {
+  std::string proxy;                  ///< masked; empty: the variables name none
+  std::vector<std::string> no_proxy;
+};
+
+VariablesProxy variables_proxy(const ProxyFacts& p) {
+  VariablesProxy out;
+  for (const auto& v : p.variables) {
+    if (!v.used) continue;
+    if (lower(v.name) == "no_proxy") out.no_proxy = parse_no_proxy(v.value);
+    else if (out.proxy.empty() && !v.value.empty()) out.proxy = v.value;
+  }
+  return out;
+}
+
 std::optional<Match> metadata_not_exempt(const RunView& v) {
-  const auto& p = v.env.proxy;
-  if (p.https_proxy.empty() && p.http_proxy.empty()) return std::nullopt;
-  if (v.env.imds.status == "not_asked" || bypasses_proxy("169.254.169.254", p.no_proxy)) return std::nullopt;
-  return Match{"", {}, fmt::format("proxy {}; NO_PROXY: {}", p.https_proxy.empty() ? p.http_proxy : p.https_proxy,
+  const auto p = variables_proxy(v.env.proxy);
+  if (p.proxy.empty() || v.env.imds.status == "not_asked" || bypasses_proxy("169.254.169.254", p.no_proxy))
+    return std::nullopt;
+  return Match{"", {}, fmt::format("proxy {}; NO_PROXY: {}", p.proxy,
                                    p.no_proxy.empty() ? std::string("(empty)") : fmt::format("{}", fmt::join(p.no_proxy, ",")))};
+}
+
+// curl (and vnetdiag) refuse the uppercase HTTP_PROXY because a CGI request header can set it ("httpoxy");
+// Python's urllib (pip, requests, the Azure ML SDK) reads it outside CGI. Set alone, the two disagree.
+std::optional<Match> uppercase_http_proxy(const RunView& v) {
+  const auto& vars = v.env.proxy.variables;
+  const auto upper = std::ranges::find(vars, "HTTP_PROXY", &ProxyVariableFact::name);
+  if (upper == vars.end() || upper->value.empty()) return std::nullopt;
+  const auto lower_twin = std::ranges::find(vars, "http_proxy", &ProxyVariableFact::name);
+  if (lower_twin != vars.end() && lower_twin->value == upper->value) return std::nullopt;
+  return Match{"", {}, fmt::format("HTTP_PROXY={}, http_proxy={}", upper->value,
+                                   lower_twin == vars.end() ? std::string("(unset)") : lower_twin->value)};
 }
 
 using enum Level;
@@ -109,6 +138,13 @@ constexpr Rule kRows[] = {
      .fix = "Add 169.254.169.254 and 168.63.129.16 to NO_PROXY / no_proxy: the metadata service refuses proxied "
             "requests, and managed identity tokens come from it.",
      .doc_url = kDocImds, .failure_modes = "F39"},
+
+    {.code = "VND-PXY-008", .level = information, .category = "proxy", .check = "environment",
+     .title = "HTTP_PROXY is set without a matching http_proxy", .on_run = uppercase_http_proxy,
+     .evidence = "{details}",
+     .fix = "Set http_proxy to the same value: curl and vnetdiag ignore the uppercase HTTP_PROXY, while Python "
+            "tools (pip, the Azure ML SDK) use it for plain-HTTP URLs, so the two take different paths.",
+     .doc_url = kDocFirewall, .failure_modes = "F08"},
 };
 
 }  // namespace

@@ -1,12 +1,11 @@
 // Everything vnetdiag learns about the machine it runs on, gathered before the probes run (the clock
-// skew is added after), as plain data with a JSON form and a short text block.
+// skew is added after), as plain data. Facts only: the agent copies them into the report
+// (EnvironmentFacts), where the rules judge them and the renderers show them.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "agent/discovery/arm_vnet.hpp"
 #include "agent/discovery/clock_skew.hpp"
@@ -23,12 +22,10 @@ namespace vnetdiag {
 
 /// The machine's environment, as discovery saw it. Holds no credential: safe to print and report.
 struct Environment {
-  ResolverDiscovery dns;                     ///< resolvers for the engine, search domains, options (notes moved to `notes`)
+  ResolverDiscovery dns;                     ///< resolvers for the engine, search domains, options (notes moved out)
   std::string hosts_file;                    ///< the hosts file read; empty: none
   std::vector<HostsOverrideNote> hosts_overrides;
-  ProxyDiscovery proxy;                      ///< notes moved to `notes`
-  /// The proxy the plan (config file or --proxy) sets in place of the variables, masked; empty: none.
-  std::string configured_proxy;
+  ProxyDiscovery proxy;                      ///< the variables other tools follow (notes moved out)
   InterfaceList interfaces;                  ///< every interface address, or why they could not be listed
   DockerCheck docker;                        ///< notes moved to `notes`
   ImdsResult imds;                           ///< `not_asked` when no metadata URL is set
@@ -39,7 +36,8 @@ struct Environment {
   /// Where the VNet's ranges came from, or why they are unknown, in a line for the report.
   std::string vnet_note;
   std::optional<ClockSkew> clock_skew;       ///< filled after the run: clock_skew(run, now)
-  std::vector<EnvironmentNote> notes;        ///< every part's notes, by topic: dns, hosts, proxy, docker, metadata, clock
+  std::vector<EnvironmentNote> notes;        ///< every part's observations, by topic: dns, proxy, docker, metadata
+  std::vector<UnusableSetting> unusable;     ///< every part's unreadable files and unusable answers
 };
 
 /// Discovers everything but the clock skew: resolvers, hosts overrides of the plan's targets, proxy
@@ -47,17 +45,10 @@ struct Environment {
 /// `settings.imds_timeout`).
 Environment discover_environment(const DiscoverySettings& settings, const Plan& plan, EnvLookup env);
 
-/// Sets `environment.clock_skew` from a finished run and adds its note.
+/// Sets `environment.clock_skew` from a finished run.
 void add_clock_skew(Environment& environment, const RunResult& run, std::chrono::system_clock::time_point now_at_run_end);
 
 /// The VNet ranges as plain CIDRs, for EngineOptions::vnet.
 std::vector<Cidr> vnet_cidrs(const Environment& environment);
-
-/// The environment as JSON. Values a shared report may want hidden (public IPs, subscription, VM id) are
-/// listed as JSON pointers under "sensitive".
-nlohmann::json environment_to_json(const Environment& environment);
-
-/// A short readable block: resolvers, hosts pins, proxy, interfaces, Docker, metadata, clock, then notes.
-std::string render_environment(const Environment& environment);
 
 }  // namespace vnetdiag

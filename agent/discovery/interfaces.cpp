@@ -93,7 +93,7 @@ DockerCheck check_docker_ranges(const std::vector<LocalInterface>& interfaces, c
   }
   if (std::ranges::none_of(out.bridges, [](const DockerBridge& b) { return b.interface == "docker0"; })) {
     out.bridges.insert(out.bridges.begin(), DockerBridge{"", default_docker_range()});
-    out.notes.push_back({NoteLevel::info, std::string(kTopic),
+    out.notes.push_back({std::string(kTopic),
                          "no docker0 interface: Docker's default range " + default_docker_range().to_string() +
                              " is checked instead, because Docker (which Azure ML compute runs) takes it when it starts"});
   }
@@ -113,26 +113,13 @@ DockerCheck check_docker_ranges(const std::vector<LocalInterface>& interfaces, c
   }
 
   for (const auto& bridge : out.bridges) {
-    const std::string name = bridge.interface.empty() ? "Docker's default range " + bridge.range.to_string()
-                                                       : "the Docker bridge " + bridge.interface + " (" + bridge.range.to_string() + ")";
-    for (const auto& r : all_ranges) {
-      if (!bridge.range.overlaps(r.range)) continue;
-      const std::string what = r.range.to_string() + " (" + r.source + ")";
-      out.overlaps.push_back({bridge, what,
-                              name + " overlaps " + what + ": this machine sends packets for the shared addresses to "
-                                  "the bridge, not the VNet, so hosts there are unreachable; move Docker (\"bip\" and "
-                                  "\"default-address-pools\" in daemon.json) or the VNet range"});
-    }
+    for (const auto& r : all_ranges)
+      if (bridge.range.overlaps(r.range)) out.overlaps.push_back({bridge, r.range.to_string() + " (" + r.source + ")"});
     for (const auto& a : addresses) {
       const auto ip = IpAddress::parse(a.ip);
-      if (!ip || !bridge.range.contains(*ip)) continue;
-      const std::string what = a.ip + " (" + a.source + ")";
-      out.overlaps.push_back({bridge, what,
-                              what + " lies inside " + name + ": connections to it go to the bridge, not the VNet; "
-                                  "move Docker (\"bip\" and \"default-address-pools\" in daemon.json)"});
+      if (ip && bridge.range.contains(*ip)) out.overlaps.push_back({bridge, a.ip + " (" + a.source + ")"});
     }
   }
-  for (const auto& overlap : out.overlaps) out.notes.push_back({NoteLevel::warning, std::string(kTopic), overlap.text});
   return out;
 }
 

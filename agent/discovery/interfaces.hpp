@@ -51,15 +51,14 @@ struct DockerBridge {
 /// bridge instead of the VNet.
 struct DockerOverlap {
   DockerBridge bridge;  ///< the bridge whose range is involved
-  std::string what;   ///< "VNet range 172.17.0.0/16 (config vnet)", "172.17.0.5 (expected IP of storage.blob)"
-  std::string text;   ///< what it means, for the user
+  std::string what;     ///< "172.16.0.0/12 (config)", "172.17.0.5 (expected IP of storage.blob)"
 };
 
 /// What the Docker check found.
 struct DockerCheck {
   std::vector<DockerBridge> bridges;     ///< bridges present, or Docker's default 172.17.0.0/16 when docker0 is absent
   std::vector<DockerOverlap> overlaps;
-  std::vector<EnvironmentNote> notes;   ///< one warning per overlap, and the default-range note
+  std::vector<EnvironmentNote> notes;   ///< why Docker's default range is checked when docker0 is absent
 };
 
 /// Docker's default bridge network; also used when docker0 does not exist yet, because Docker (which

@@ -1,27 +1,24 @@
-// Notes that discovery leaves for the user: facts worth knowing about this machine, and warnings.
+// What discovery leaves for the report besides its structured facts: observations in words, and the
+// settings it could not read. Neither is a judgement: the rules (reports/rules_*.cpp) decide what matters.
 #pragma once
 
-#include <cstdint>
 #include <string>
-#include <string_view>
 
 namespace vnetdiag {
 
-/// How much a note matters: a fact that explains results, or something that may break them.
-enum class NoteLevel : std::uint8_t {
-  info,     ///< context: search domains, which stub forwards where
-  warning,  ///< likely to change results or hide a problem: an unreadable file, an ignored nameserver
-};
-
-/// One observation about the environment, in words a user can act on.
+/// One observation about the environment that explains the results ("clients ask 10.0.0.4:53, not Azure
+/// DNS, which is asked beside them to compare answers").
 struct EnvironmentNote {
-  NoteLevel level = NoteLevel::info;  ///< info or warning
-  std::string topic;  ///< "dns", "hosts", "proxy", "interfaces", "docker", "metadata", "clock"
+  std::string topic;  ///< "dns", "proxy", "docker", "metadata"
   std::string text;
   friend bool operator==(const EnvironmentNote&, const EnvironmentNote&) = default;
 };
 
-/// "info", "warning".
-std::string_view to_string(NoteLevel level);
+/// A setting of this machine that could not be read or used, so the checks cannot stand on it.
+struct UnusableSetting {
+  std::string source;   ///< "/etc/resolv.conf", "instance metadata", "network interfaces"
+  std::string problem;  ///< "cannot be read (missing or not readable)"
+  friend bool operator==(const UnusableSetting&, const UnusableSetting&) = default;
+};
 
 }  // namespace vnetdiag

@@ -22,22 +22,19 @@ struct VariableRule {
   const char* name;
   bool url;                 ///< holds a proxy URL (else a NO_PROXY list)
   const char* lower_twin;   ///< the lowercase spelling that wins over this one, or nullptr
-  std::string_view remark;  ///< said whenever the variable is set; empty for none
 };
 
 constexpr VariableRule kVariables[] = {
-    {"https_proxy", true, nullptr, ""},
-    {"HTTPS_PROXY", true, "https_proxy", ""},
-    {"http_proxy", true, nullptr, ""},
-    // curl refuses the uppercase name because a CGI request header can set it ("httpoxy"), but Python's
-    // urllib (pip, requests, the Azure ML SDK) reads it outside CGI: the two disagree.
-    {"HTTP_PROXY", true, "http_proxy",
-     "HTTP_PROXY is ignored by curl and vnetdiag (httpoxy) but used by Python tools (pip, the Azure ML SDK) "
-     "for plain-HTTP URLs: set http_proxy too, so both agree"},
-    {"all_proxy", true, nullptr, ""},
-    {"ALL_PROXY", true, "all_proxy", ""},
-    {"no_proxy", false, nullptr, ""},
-    {"NO_PROXY", false, "no_proxy", ""},
+    {"https_proxy", true, nullptr},
+    {"HTTPS_PROXY", true, "https_proxy"},
+    {"http_proxy", true, nullptr},
+    // curl refuses the uppercase name because a CGI request header can set it ("httpoxy"); Python's urllib
+    // reads it (VND-PXY-007 judges that).
+    {"HTTP_PROXY", true, "http_proxy"},
+    {"all_proxy", true, nullptr},
+    {"ALL_PROXY", true, "all_proxy"},
+    {"no_proxy", false, nullptr},
+    {"NO_PROXY", false, "no_proxy"},
 };
 
 /// The first variable of `order` that is set and not empty, as curl picks it.
@@ -95,9 +92,9 @@ std::string mask_proxy_value(const std::string& value) {
   return mask_userinfo(value);
 }
 
-ProxyDiscovery describe_proxy(EnvLookup env, std::string_view metadata_host) {
+ProxyDiscovery describe_proxy(EnvLookup env) {
   ProxyDiscovery out;
-  auto note = [&](NoteLevel level, std::string text) { out.notes.push_back({level, std::string(kTopic), std::move(text)}); };
+  auto note = [&](std::string text) { out.notes.push_back({std::string(kTopic), std::move(text)}); };
   const auto https_winner = winner(env, kHttpsOrder);
   const auto http_winner = winner(env, kHttpOrder);
   const auto no_proxy_winner = winner(env, kNoProxyOrder);
@@ -128,11 +125,8 @@ ProxyDiscovery describe_proxy(EnvLookup env, std::string_view metadata_host) {
       variable.value = *value;
     }
     const auto twin = rule.lower_twin != nullptr ? env(rule.lower_twin) : std::nullopt;
-    const bool twin_differs = !twin || twin->empty() || *twin != *value;
-    if (twin && !twin->empty() && twin_differs)
-      note(NoteLevel::info, std::string(rule.lower_twin) + " and " + rule.name + " differ: curl and vnetdiag use " +
-                                rule.lower_twin);
-    if (!rule.remark.empty() && !value->empty() && twin_differs) note(NoteLevel::warning, std::string(rule.remark));
+    if (twin && !twin->empty() && *twin != *value)
+      note(std::string(rule.lower_twin) + " and " + rule.name + " differ: curl and vnetdiag use " + rule.lower_twin);
     out.variables.push_back(std::move(variable));
   }
 
@@ -147,16 +141,6 @@ ProxyDiscovery describe_proxy(EnvLookup env, std::string_view metadata_host) {
   }
   out.no_proxy = settings.no_proxy;
 
-  if (out.variables.empty()) {
-    note(NoteLevel::info, "no proxy variables are set: clients connect directly");
-  } else if ((settings.https_proxy || settings.http_proxy) && !metadata_host.empty() &&
-             !bypasses_proxy(metadata_host, out.no_proxy)) {
-    // IMDS rejects proxied requests (facts §2.5); vnetdiag itself never proxies it, but the variables
-    // tell every other tool on this machine to.
-    note(NoteLevel::warning, "a proxy is set and NO_PROXY does not list " + std::string(metadata_host) +
-                                 ": tools that honour the variables (pip, the Azure SDKs' managed identity) send "
-                                 "instance metadata requests to the proxy, and the metadata service rejects them");
-  }
   return out;
 }
 

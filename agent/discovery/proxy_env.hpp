@@ -28,7 +28,7 @@ struct ProxyDiscovery {
   std::string http_from;
   std::vector<std::string> no_proxy;     ///< NO_PROXY entries in effect
   std::vector<std::string> errors;       ///< unusable values, by variable name; never quoting the value
-  std::vector<EnvironmentNote> notes;
+  std::vector<EnvironmentNote> notes;    ///< spellings that disagree (https_proxy and HTTPS_PROXY)
 };
 
 /// "http://***@proxy.corp:3128" for "http://user:secret@proxy.corp:3128": the URL as written, with every
@@ -37,7 +37,6 @@ std::string mask_proxy_value(const std::string& value);
 
 /// Reads the proxy variables through `env` (curl's rules: lowercase first, uppercase HTTP_PROXY ignored)
 /// and describes them; credentials never appear in the result.
-/// `metadata_host` is the instance metadata address, checked against NO_PROXY.
-ProxyDiscovery describe_proxy(EnvLookup env, std::string_view metadata_host = "169.254.169.254");
+ProxyDiscovery describe_proxy(EnvLookup env);
 
 }  // namespace vnetdiag

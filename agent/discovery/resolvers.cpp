@@ -1,8 +1,6 @@
 #include "agent/discovery/resolvers.hpp"
 
 #include <algorithm>
-#include <array>
-#include <charconv>
 #include <optional>
 #include <string_view>
 
@@ -13,29 +11,7 @@ namespace vnetdiag {
 namespace {
 
 constexpr std::string_view kTopic = "dns";
-
-/// What a resolv.conf option does to the lookups clients (and so the workspace's SDKs) make.
-struct OptionMeaning {
-  std::string_view name;  ///< the part before ':'
-  NoteLevel level;
-  std::string_view meaning;
-};
-
-constexpr OptionMeaning kOptions[] = {
-    {"ndots", NoteLevel::info, "names with fewer dots than this are first tried with each search domain appended"},
-    {"timeout", NoteLevel::info, "seconds glibc waits for one server before asking the next"},
-    {"attempts", NoteLevel::info, "times glibc goes through the server list before giving up"},
-    {"rotate", NoteLevel::warning,
-     "glibc spreads queries over all servers: one server that does not forward the privatelink zones "
-     "fails a share of lookups at random"},
-    {"edns0", NoteLevel::info, "larger UDP answers (EDNS0)"},
-    {"trust-ad", NoteLevel::info, "the server's DNSSEC 'authentic data' bit is passed on to applications"},
-    {"single-request", NoteLevel::info, "A and AAAA queries are sent one after the other"},
-    {"single-request-reopen", NoteLevel::info, "A and AAAA queries use separate sockets"},
-    {"use-vc", NoteLevel::warning, "every query goes over TCP: TCP port 53 must be open to each server"},
-    {"no-aaaa", NoteLevel::info, "glibc asks for IPv4 addresses only"},
-    {"inet6", NoteLevel::warning, "deprecated: glibc prefers IPv6 answers"},
-};
+constexpr const char* kUnreadable = "cannot be read (missing or not readable)";
 
 /// Loopback resolvers that are not the answer themselves: they forward somewhere vnetdiag cannot see.
 struct LocalResolver {
@@ -51,19 +27,6 @@ constexpr LocalResolver kLocalResolvers[] = {
 
 constexpr std::string_view kOtherLocalResolver =
     "a resolver on this machine (dnsmasq, unbound, a VPN client...): it forwards to servers vnetdiag cannot see";
-
-/// Hosts vnetdiag checks, by their number of dots, for the ndots note.
-struct NdotsExample {
-  std::string_view host;
-  int dots;
-};
-
-constexpr std::array<NdotsExample, 4> kNdotsExamples{{
-    {"pypi.org", 1},
-    {"management.azure.com", 2},
-    {"eastus.api.azureml.ms", 3},
-    {"contoso.blob.core.windows.net", 4},
-}};
 
 constexpr std::string_view kStubSource = "resolv.conf";
 constexpr std::string_view kUpstreamSource = "systemd-resolved upstream";
@@ -99,55 +62,18 @@ std::vector<Endpoint> upstream_servers(std::string_view text, std::vector<int>& 
   return out;
 }
 
-/// The ndots value, when the option sets one.
-std::optional<int> ndots(const std::vector<std::string>& options) {
-  std::optional<int> out;
-  for (const auto& option : options) {
-    if (!option.starts_with("ndots:")) continue;
-    int value = 0;
-    const auto digits = std::string_view(option).substr(6);
-    if (std::from_chars(digits.data(), digits.data() + digits.size(), value).ec == std::errc{}) out = value;
-  }
-  return out;
-}
-
-void describe_options(ResolverDiscovery& out, const std::string& path) {
-  for (const auto& option : out.options) {
-    const auto name = std::string_view(option).substr(0, option.find(':'));
-    const auto* meaning = std::ranges::find(kOptions, name, &OptionMeaning::name);
-    if (meaning == std::end(kOptions)) {
-      out.notes.push_back({NoteLevel::info, std::string(kTopic), path + ": option " + option + " (not interpreted by vnetdiag)"});
-      continue;
-    }
-    out.notes.push_back({meaning->level, std::string(kTopic), path + ": option " + option + ": " + std::string(meaning->meaning)});
-  }
-  // glibc's default is ndots:1, under which every catalog host (all have dots) is asked as written first.
-  // A higher value (Kubernetes uses 5) sends shorter names through the search list first: extra queries,
-  // and a wrong answer if a search domain has a wildcard record.
-  if (const auto n = ndots(out.options); n && *n > 1 && !out.search.empty()) {
-    // The longest example that is still affected, so the note names a host the user will recognise.
-    const auto example = std::find_if(kNdotsExamples.rbegin(), kNdotsExamples.rend(),
-                                      [&](const NdotsExample& e) { return e.dots < *n; });
-    out.notes.push_back({NoteLevel::warning, std::string(kTopic),
-                         "ndots:" + std::to_string(*n) + " with search domains: a name with fewer than " +
-                             std::to_string(*n) + " dots such as " + std::string(example->host) +
-                             " is first asked as " + std::string(example->host) + "." + out.search.front() +
-                             "; a wildcard record there would answer instead of the real name"});
-  }
-}
-
 void describe_client_resolver(ResolverDiscovery& out, const Resolver& resolver) {
   const auto address = resolver.endpoint.address.to_string();
   const auto cls = classify(resolver.endpoint.address);
   if (cls == AddressClass::loopback && resolver.source != kGlibcDefaultSource && address != out.stub) {
     const auto* known = std::ranges::find(kLocalResolvers, address, &LocalResolver::address);
     const auto what = known == std::end(kLocalResolvers) ? kOtherLocalResolver : known->what;
-    out.notes.push_back({NoteLevel::info, std::string(kTopic),
+    out.notes.push_back({std::string(kTopic),
                          "nameserver " + address + " is " + std::string(what) +
                              "; vnetdiag asks it as clients do, so its answers are what clients get"});
   }
   if (cls == AddressClass::link_local && resolver.endpoint.address.v6) {
-    out.notes.push_back({NoteLevel::warning, std::string(kTopic),
+    out.notes.push_back({std::string(kTopic),
                          "nameserver " + address + " is an IPv6 link-local address: clients need its interface "
                          "(the %scope in resolv.conf) to reach it and vnetdiag keeps no scope, so its queries to it may fail"});
   }
@@ -157,14 +83,15 @@ void describe_client_resolver(ResolverDiscovery& out, const Resolver& resolver) 
 
 ResolverDiscovery discover_resolvers(const DiscoveryPaths& paths, const std::string& azure_dns) {
   ResolverDiscovery out;
-  auto note = [&](NoteLevel level, std::string text) { out.notes.push_back({level, std::string(kTopic), std::move(text)}); };
+  auto note = [&](std::string text) { out.notes.push_back({std::string(kTopic), std::move(text)}); };
+  auto unusable = [&](const std::string& source, std::string problem) { out.unusable.push_back({source, std::move(problem)}); };
 
   dns::ResolvConf conf;
   if (auto text = dns::read_text_file(paths.resolv_conf)) {
     conf = dns::parse_resolv_conf(*text);
-    for (const auto& warning : conf.warnings) note(NoteLevel::warning, paths.resolv_conf + " " + warning);
+    for (const auto& warning : conf.warnings) unusable(paths.resolv_conf, warning);
   } else {
-    note(NoteLevel::warning, "cannot read " + paths.resolv_conf + " (missing or not readable)");
+    unusable(paths.resolv_conf, kUnreadable);
   }
   out.search = conf.search;
   out.options = conf.options;
@@ -175,50 +102,43 @@ ResolverDiscovery discover_resolvers(const DiscoveryPaths& paths, const std::str
     std::vector<Endpoint> upstream;
     if (auto text = dns::read_text_file(paths.resolved_conf)) upstream = upstream_servers(*text, bad_lines);
     for (int line : bad_lines)
-      note(NoteLevel::warning, paths.resolved_conf + " line " + std::to_string(line) + ": nameserver is not an IP address");
+      unusable(paths.resolved_conf, "line " + std::to_string(line) + ": nameserver is not an IP address");
     if (upstream.empty()) {
       for (const auto& ns : conf.nameservers) out.resolvers.push_back({ns, std::string(kStubSource), true});
-      note(NoteLevel::warning, paths.resolv_conf + " names only systemd-resolved's stub " + out.stub + ", and " +
-                                   paths.resolved_conf + " gives no upstream server: vnetdiag asks the stub, "
-                                   "so answers cannot be tied to the server that gave them");
+      note(paths.resolv_conf + " names only systemd-resolved's stub " + out.stub + ", and " + paths.resolved_conf +
+           " gives no upstream server: vnetdiag asks the stub, so answers cannot be tied to the server that gave them");
     } else {
       for (const auto& ns : upstream) out.resolvers.push_back({ns, std::string(kUpstreamSource), true});
-      note(NoteLevel::info, paths.resolv_conf + " names only systemd-resolved's stub " + out.stub +
-                                ": clients send every query there, and it forwards to " + list_endpoints(out.resolvers) +
-                                " (from " + paths.resolved_conf + "), which vnetdiag asks directly");
+      note(paths.resolv_conf + " names only systemd-resolved's stub " + out.stub +
+           ": clients send every query there, and it forwards to " + list_endpoints(out.resolvers) + " (from " +
+           paths.resolved_conf + "), which vnetdiag asks directly");
     }
   } else if (conf.nameservers.empty()) {
     // resolv.conf(5): "If no nameserver entries are present, the default is to use the name server on the
     // local machine", which is what clients then do.
     out.resolvers.push_back({*Endpoint::parse("127.0.0.1", 53), std::string(kGlibcDefaultSource), true});
-    note(NoteLevel::warning, "no nameserver in " + paths.resolv_conf + ": glibc then asks 127.0.0.1 on this machine");
+    note("no nameserver in " + paths.resolv_conf + ": glibc then asks 127.0.0.1 on this machine");
   } else {
     for (const auto& ns : conf.nameservers) out.resolvers.push_back({ns, std::string(kStubSource), true});
   }
   for (const auto& resolver : out.resolvers) describe_client_resolver(out, resolver);
 
-  if (!out.search.empty())
-    note(NoteLevel::info, paths.resolv_conf + ": search domains " + join(out.search, " ") +
-                              " are appended to short names before they are asked");
-  describe_options(out, paths.resolv_conf);
-
   if (azure_dns.empty()) return out;
   const auto azure = Endpoint::parse(azure_dns, 53);
   if (!azure) {
-    note(NoteLevel::warning, "the Azure DNS address '" + azure_dns + "' is not IP or IP:PORT; it is not asked");
+    unusable("the Azure DNS address setting", "'" + azure_dns + "' is not IP or IP:PORT; Azure DNS is not asked");
     return out;
   }
   out.azure_dns = azure->to_string();
   const std::vector<Resolver> clients = out.resolvers;
   out.azure_dns_in_use = std::ranges::any_of(clients, [&](const Resolver& r) { return r.endpoint == *azure; });
   if (out.azure_dns_in_use) {
-    note(NoteLevel::info, "clients use Azure DNS " + azure->to_string() +
-                              ": private DNS zones linked to this VNet answer them");
+    note("clients use Azure DNS " + azure->to_string() + ": private DNS zones linked to this VNet answer them");
   } else {
     out.resolvers.push_back({*azure, std::string(kAzureSource), false});
-    note(NoteLevel::info, "clients ask " + list_endpoints(clients) + ", not Azure DNS " + azure->to_string() +
-                              ", which is asked beside them to compare answers: private DNS zones answer only through "
-                              "Azure DNS, so a custom server must forward the privatelink zones to it");
+    note("clients ask " + list_endpoints(clients) + ", not Azure DNS " + azure->to_string() +
+         ", which is asked beside them to compare answers: private DNS zones answer only through Azure DNS, so a "
+         "custom server must forward the privatelink zones to it");
   }
   return out;
 }

@@ -25,12 +25,13 @@ struct ResolverDiscovery {
   std::string azure_dns;
   /// True when some client resolver is the Azure DNS address: private DNS zones linked to the VNet answer.
   bool azure_dns_in_use = false;
-  std::vector<EnvironmentNote> notes;  ///< unreadable files, ignored nameservers, options that change lookups
+  std::vector<EnvironmentNote> notes;      ///< which stub or local resolver forwards where, Azure DNS beside the clients
+  std::vector<UnusableSetting> unusable;   ///< unreadable files, ignored or malformed nameserver lines
 };
 
 /// Reads `paths.resolv_conf` (and `paths.resolved_conf` behind a systemd-resolved stub) and returns the
 /// resolvers in use. `azure_dns` ("IP" or "IP:PORT") is appended for comparison unless it is already a
-/// client resolver; empty: not appended. Never fails: problems become notes, and with no usable
+/// client resolver; empty: not appended. Never fails: what cannot be read is listed in `unusable`, and with no usable
 /// nameserver the list holds glibc's own fallback, 127.0.0.1.
 ResolverDiscovery discover_resolvers(const DiscoveryPaths& paths, const std::string& azure_dns);
 

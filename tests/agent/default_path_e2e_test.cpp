@@ -239,3 +239,34 @@ TEST_CASE("with --proxy, the report's proxy is the one the engine used, not the 
   // And the VNet range the command line named is the one the report gives, with its source.
   CHECK(report["environment"]["vnetRanges"] == json::parse(R"([{"range":"10.99.0.0/16","source":"--vnet-cidr"}])"));
 }
+
+TEST_CASE("a hosts file that cannot be read is one Warning in the JSON, Markdown and JUnit, and the text's notes are the JSON's",
+          "[e2e][default-path][environment][netns]") {
+  CustomerVnet vnet(CustomerFault::none);
+  const auto json_file = vnet.dir.path() / "report.json";
+  const auto markdown_file = vnet.dir.path() / "report.md";
+  const auto junit_file = vnet.dir.path() / "report.xml";
+  auto args = vnet.args({"--json", json_file.string(), "--markdown", markdown_file.string(), "--junit", junit_file.string()});
+  args[8] = (vnet.dir.path() / "no-such-hosts").string();  // --hosts-file FILE
+  auto r = run_vnetdiag(args, std::chrono::seconds(90));
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  const auto report = json::parse(std::ifstream(json_file));
+  const auto found = problems(report);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0]["code"] == "VND-ENV-007");
+  CHECK(contains(found[0]["evidence"], "no-such-hosts: cannot be read"));
+  const auto slurp = [](const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  CHECK(slurp(markdown_file).find("VND-ENV-007") != std::string::npos);
+  CHECK(slurp(junit_file).find("type=\"VND-ENV-007\"") != std::string::npos);
+  CHECK(r.output.find("VND-ENV-007") != std::string::npos);
+  // The text block counts the notes the JSON carries, and prints no judgement of its own.
+  const auto notes = report["environment"]["notes"].size();
+  REQUIRE(notes > 0);  // at least: the custom DNS server is compared with Azure DNS
+  CHECK(r.output.find("(" + std::to_string(notes) + " note") != std::string::npos);
+  CHECK(r.output.find("\n  ! ") == std::string::npos);
+  CHECK(r.output.find("no-such-hosts could not be read") != std::string::npos);  // never "nothing pinned"
+}

@@ -51,7 +51,7 @@ TEST_CASE("one faulty run writes JSON, Markdown, JUnit and Prometheus reports th
 
   CHECK(schema_problems(out / "report.json").empty());
   const auto report = json::parse(slurp(out / "report.json"));
-  CHECK(report["schemaVersion"] == "1.0");
+  CHECK(report["schemaVersion"] == "1.1");
   CHECK(report["verdict"]["status"] == "errors");
 
   const auto markdown = slurp(out / "report.md");

@@ -1,11 +1,12 @@
 // The whole environment: discovered from fixture files, a fake environment and a metadata stand-in on
-// loopback, then written as JSON and as the short text block.
+// loopback, then carried into the report: its JSON, its text block, and the findings its facts give.
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 
 #include "agent/discovery/environment.hpp"
+#include "reports/render.hpp"
 #include "tests/discovery/support.hpp"
 
 using namespace vnetdiag;
@@ -34,9 +35,18 @@ DiscoverySettings fixture_settings(const std::string& imds_url) {
 
 std::string notes_text(const Environment& e) {
   std::string out;
-  for (const auto& n : e.notes) out += "[" + n.topic + "] " + std::string(to_string(n.level)) + ": " + n.text + "\n";
+  for (const auto& n : e.notes) out += "[" + n.topic + "] " + n.text + "\n";
+  for (const auto& u : e.unusable) out += "[unusable] " + u.source + ": " + u.problem + "\n";
   return out;
 }
+
+std::vector<std::string> codes(const Report& report) {
+  std::vector<std::string> out;
+  for (const auto& f : report.findings) out.push_back(f.code);
+  return out;
+}
+
+bool has_code(const Report& report, const std::string& code) { return std::ranges::count(codes(report), code) == 1; }
 
 bool has_note(const Environment& e, const std::string& topic, const std::string& needle) {
   return std::ranges::any_of(e.notes, [&](const EnvironmentNote& n) { return n.topic == topic && contains(n.text, needle); });
@@ -60,12 +70,12 @@ TEST_CASE("discovery gathers resolvers, hosts pins, proxy, interfaces, Docker ra
   CHECK(has_note(e, "dns", "systemd-resolved's stub 127.0.0.53"));
 
   CHECK(e.hosts_overrides.size() == 3);
-  CHECK(has_note(e, "hosts", "contosokv.vault.azure.net is pinned to 52.239.1.1"));
+  CHECK(e.unusable.empty());
 
   CHECK(e.proxy.https_proxy == "http://***@proxy.corp.contoso.com:3128");
 
   REQUIRE(e.imds.status == ImdsStatus::ok);
-  CHECK(has_note(e, "metadata", "this VM is in westeurope and the workspace in eastus"));
+  CHECK(e.imds.info->location == "westeurope");
   std::vector<std::string> vnet;
   for (const auto& r : e.vnet) vnet.push_back(r.range.to_string() + " " + r.source);
   // The metadata service knows this NIC's subnets, not the VNet: they stay "this machine's subnets".
@@ -79,33 +89,53 @@ TEST_CASE("discovery gathers resolvers, hosts pins, proxy, interfaces, Docker ra
   CHECK_FALSE(e.clock_skew);
 }
 
-TEST_CASE("the environment's JSON carries every part and names its sensitive fields", "[environment]") {
+TEST_CASE("the report's JSON carries every part of the environment, and its judgements as findings", "[environment]") {
   const FakeEnvironment env({});
-  test::ImdsStandIn imds(document_in("eastus"));
-  auto e = discover_environment(fixture_settings(imds.url()), test::contoso_plan(), test::fake_env);
-  const auto json = environment_to_json(e);
+  test::ImdsStandIn imds(document_in("westeurope"));
+  const auto plan = test::contoso_plan();
+  auto settings = fixture_settings(imds.url());
+  settings.paths.resolved_conf = test::fixture_path("resolved-broken.conf");  // line 2 is not an address
+  const auto report = test::report_of(discover_environment(settings, plan, test::fake_env), plan);
+  const auto json = nlohmann::json::parse(render_json(report))["environment"];
   INFO(json.dump(2));
-  for (const char* key : {"resolvers", "dns", "hosts_file", "hosts_overrides", "proxy", "interfaces", "interfaces_error",
-                          "docker", "vnet", "imds", "clock_skew", "notes", "sensitive"})
+  for (const char* key : {"resolvers", "dnsStub", "dnsSearch", "dnsOptions", "hostsFile", "hostsOverrides", "proxy",
+                          "interfaces", "dockerBridges", "dockerOverlaps", "instanceMetadata", "vnetRanges",
+                          "unusableSettings", "notes"})
     CHECK(json.contains(key));
-  CHECK(json["resolvers"][0] == nlohmann::json{{"address", "10.20.0.4:53"}, {"source", "systemd-resolved upstream"},
-                                               {"used_by_clients", true}});
-  CHECK(json["dns"]["stub"] == "127.0.0.53");
-  CHECK(json["imds"]["status"] == "ok");
-  CHECK(json["imds"]["info"]["location"] == "eastus");
-  CHECK(json["imds"]["info"]["subnets"][0] == "10.144.133.128/26");
-  // Every pointer under "sensitive" exists, and the public IP sits under one of them.
-  for (const auto& pointer : json["sensitive"]) CHECK(json.contains(nlohmann::json::json_pointer(pointer.get<std::string>())));
-  CHECK(json.at(nlohmann::json::json_pointer("/imds/info/public_ips")) == nlohmann::json{"20.121.7.33"});
-  CHECK(json["clock_skew"].is_null());
-  CHECK(std::ranges::any_of(json["notes"], [](const nlohmann::json& n) { return n["topic"] == "hosts" && n["level"] == "warning"; }));
+  CHECK(json["dnsStub"] == "127.0.0.53");
+  CHECK(json["instanceMetadata"]["region"] == "westeurope");
+  CHECK(json["instanceMetadata"]["vmSize"] == "Standard_D4s_v3");
+  CHECK(json["instanceMetadata"]["azEnvironment"] == "AzurePublicCloud");
+  CHECK(json["instanceMetadata"]["cloud"] == "public");
+  CHECK(json["unusableSettings"][0]["problem"] == "line 2: nameserver is not an IP address");
+  CHECK(std::ranges::any_of(json["notes"], [](const nlohmann::json& n) { return n["topic"] == "dns"; }));
+  // Each judgement is a finding: the region (ENV-004), the unreadable line (ENV-007), the pinned vault
+  // (DNS-008 needs probes, so not here); none is a note.
+  CHECK(has_code(report, "VND-ENV-004"));
+  CHECK(has_code(report, "VND-ENV-007"));
+  CHECK_FALSE(has_code(report, "VND-ENV-008"));  // a public cloud VM and a public cloud plan
 }
 
-TEST_CASE("the environment text is a short block without public IPs or credentials", "[environment]") {
+TEST_CASE("a VM in another cloud than the plan's is a finding that names both", "[environment]") {
+  const FakeEnvironment env({});
+  auto doc = nlohmann::json::parse(test::fixture_text("imds-eastus.json"));
+  doc["compute"]["azEnvironment"] = "AzureUSGovernmentCloud";
+  test::ImdsStandIn imds(doc.dump());
+  const auto plan = test::contoso_plan();
+  const auto report = test::report_of(discover_environment(fixture_settings(imds.url()), plan, test::fake_env), plan);
+  const auto it = std::ranges::find(report.findings, "VND-ENV-008", &Finding::code);
+  REQUIRE(it != report.findings.end());
+  CHECK(it->title == "This VM runs in AzureUSGovernmentCloud, the checks are for the public cloud");
+  CHECK(it->level == Level::warning);
+}
+
+TEST_CASE("the environment text is a short block from the report's facts, without public IPs or credentials",
+          "[environment]") {
   const FakeEnvironment env({{"https_proxy", "http://alice:S3cr3t@proxy.corp.contoso.com:3128"},
                              {"no_proxy", "169.254.169.254"}});
   test::ImdsStandIn imds(document_in("eastus"));
-  auto e = discover_environment(fixture_settings(imds.url()), test::contoso_plan(), test::fake_env);
+  const auto plan = test::contoso_plan();
+  auto e = discover_environment(fixture_settings(imds.url()), plan, test::fake_env);
 
   RunResult run;
   run.ms = 1000;
@@ -117,26 +147,26 @@ TEST_CASE("the environment text is a short block without public IPs or credentia
   run.targets.push_back(answered);
   add_clock_skew(e, run, std::chrono::sys_days{std::chrono::year{2024} / 3 / 5} + 14h);
   REQUIRE(e.clock_skew);
-  CHECK(has_note(e, "clock", "this machine's clock is 11 min 59 s behind the servers'"));
 
-  const auto text = render_environment(e);
+  const auto report = test::report_of(e, plan, proxy_settings_from_env(test::fake_env, nullptr));
+  const auto text = render_terminal(report);
+  const auto json = nlohmann::json::parse(render_json(report));
   INFO(text);
-  CHECK(text.starts_with("Environment\n"));
+  CHECK(contains(text, "\nEnvironment\n"));
   CHECK(contains(text, "  dns         stub 127.0.0.53 -> 10.20.0.4:53, 10.20.0.5:53, [fd00:20::53]:53, 10.20.0.6:53"));
-  CHECK(contains(text, "168.63.129.16:53 asked beside them for comparison (azure-dns)"));
-  CHECK(contains(text, "  hosts       contosokv.vault.azure.net -> 52.239.1.1 [keyvault"));
-  CHECK(contains(text, "(unexpected)"));
-  CHECK(contains(text, "  proxy       https: http://***@proxy.corp.contoso.com:3128 (https_proxy)  http: direct"));
+  CHECK(contains(text, "168.63.129.16:53 (azure-dns) asked beside them for comparison"));
+  CHECK(contains(text, "  hosts       contosokv.vault.azure.net -> 52.239.1.1 ("));
+  CHECK(contains(text, "  proxy       https: http://***@proxy.corp.contoso.com:3128  http: direct  (from https_proxy)"));
   CHECK(contains(text, "  interfaces  lo 127.0.0.1/8"));
   CHECK(contains(text, "  metadata    ok: eastus, Standard_D4s_v3, AzurePublicCloud ("));
-  CHECK(contains(text, "  clock       11 min 59 s behind the servers (median of 1)"));
-  CHECK(contains(text, "  ! contosokv.vault.azure.net is pinned to 52.239.1.1"));
-  CHECK(contains(text, "more notes in the JSON output)"));
-  CHECK_FALSE(contains(text, "option edns0"));  // informative notes stay in the JSON
+  CHECK(contains(text, "  clock       11 min 59 s behind the servers"));
+  CHECK(has_code(report, "VND-ENV-002"));  // the skew is judged once, as a finding
+  // The count the text gives is the JSON's.
+  CHECK(contains(text, "(" + std::to_string(json["environment"]["notes"].size()) + " note"));
   CHECK_FALSE(contains(text, "20.121.7.33"));
   CHECK_FALSE(contains(text, "alice"));
   CHECK_FALSE(contains(text, "S3cr3t"));
-  CHECK_FALSE(contains(environment_to_json(e).dump(), "S3cr3t"));
+  CHECK_FALSE(contains(json.dump(), "S3cr3t"));
 }
 
 TEST_CASE("a plan's files and addresses become the discovery settings", "[environment]") {

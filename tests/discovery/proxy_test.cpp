@@ -6,6 +6,7 @@
 
 #include "agent/discovery/environment.hpp"
 #include "agent/discovery/proxy_env.hpp"
+#include "reports/render.hpp"
 #include "tests/discovery/support.hpp"
 
 using namespace vnetdiag;
@@ -63,7 +64,6 @@ TEST_CASE("proxy URLs with credentials are shown masked, and the lowercase varia
   CHECK_FALSE(variable(p, "HTTPS_PROXY")->used);
   CHECK(variable(p, "https_proxy")->used);
   CHECK(contains(text, "https_proxy and HTTPS_PROXY differ: curl and vnetdiag use https_proxy"));
-  CHECK_FALSE(contains(text, "NO_PROXY does not list"));  // the metadata address is bypassed
   CHECK(p.errors.empty());
 }
 
@@ -86,7 +86,7 @@ TEST_CASE("unusable proxy values are reported by variable name without quoting a
   CHECK(p.https_proxy.empty());  // the winning variable is unusable: curl fails, vnetdiag goes direct
 }
 
-TEST_CASE("uppercase HTTP_PROXY is flagged: curl ignores it but Python tools use it", "[proxy]") {
+TEST_CASE("uppercase HTTP_PROXY is listed but not used: curl ignores it (Python tools use it)", "[proxy]") {
   const FakeEnvironment env({{"HTTP_PROXY", "http://proxy.corp.contoso.com:3128"}});
   const auto p = describe_proxy(test::fake_env);
   const auto text = everything(p);
@@ -94,19 +94,18 @@ TEST_CASE("uppercase HTTP_PROXY is flagged: curl ignores it but Python tools use
   CHECK(p.http_proxy.empty());
   CHECK_FALSE(variable(p, "HTTP_PROXY")->used);
   CHECK(variable(p, "HTTP_PROXY")->value == "http://proxy.corp.contoso.com:3128");
-  CHECK(contains(text, "HTTP_PROXY is ignored by curl and vnetdiag (httpoxy) but used by Python tools"));
 }
 
-TEST_CASE("a proxy whose NO_PROXY misses the metadata address is a warning: IMDS rejects proxied requests", "[proxy]") {
+TEST_CASE("the uppercase NO_PROXY is used when no_proxy is not set", "[proxy]") {
   const FakeEnvironment env({{"https_proxy", "http://proxy.corp.contoso.com:3128"},
                              {"http_proxy", "http://proxy.corp.contoso.com:3128"},
                              {"NO_PROXY", ".corp.contoso.com"}});
-  const auto p = describe_proxy(test::fake_env, "169.254.169.254");
+  const auto p = describe_proxy(test::fake_env);
   CHECK(p.https_proxy == "http://proxy.corp.contoso.com:3128");
   CHECK(p.http_proxy == "http://proxy.corp.contoso.com:3128");
   CHECK(p.http_from == "http_proxy");
   CHECK(variable(p, "NO_PROXY")->used);
-  CHECK(contains(everything(p), "NO_PROXY does not list 169.254.169.254"));
+  CHECK(p.no_proxy == std::vector<std::string>{".corp.contoso.com"});
 }
 
 TEST_CASE("all_proxy serves both schemes when nothing more specific is set", "[proxy]") {
@@ -124,10 +123,10 @@ TEST_CASE("no proxy variables means direct connections", "[proxy]") {
   const auto p = describe_proxy(test::fake_env);
   CHECK(p.variables.empty());
   CHECK(p.https_proxy.empty());
-  CHECK(contains(everything(p), "no proxy variables are set"));
+  CHECK(p.notes.empty());
 }
 
-TEST_CASE("proxy credentials never appear in the environment's JSON or text", "[proxy][environment]") {
+TEST_CASE("proxy credentials never appear in the report's JSON or text", "[proxy][environment]") {
   const FakeEnvironment env({{"https_proxy", "http://alice:S3cr3t-p%40ss@proxy.corp.contoso.com:3128"},
                              {"HTTPS_PROXY", "http://bob:hunter2@old-proxy.corp.contoso.com:8080"},
                              {"http_proxy", "http://admin:tok3n"},
@@ -135,14 +134,14 @@ TEST_CASE("proxy credentials never appear in the environment's JSON or text", "[
                              {"ALL_PROXY", "http://svc:1234/5678@proxy.corp.contoso.com:3128"}});
   Environment e;
   e.proxy = describe_proxy(test::fake_env);
-  for (const auto& error : e.proxy.errors) e.notes.push_back({NoteLevel::warning, "proxy", error});
-  e.notes.insert(e.notes.end(), e.proxy.notes.begin(), e.proxy.notes.end());
-  const auto json = environment_to_json(e).dump(2);
-  const auto text = render_environment(e);
+  const auto report = test::report_of(e, test::contoso_plan(), proxy_settings_from_env(test::fake_env, nullptr));
+  const auto json = render_json(report);
+  const auto text = render_terminal(report);
   check_no_secret(json);
   check_no_secret(text);
-  CHECK(contains(json, "\"credentials\": true"));
-  CHECK(contains(text, "https: http://***@proxy.corp.contoso.com:3128 (https_proxy)"));
+  CHECK(contains(json, "\"name\": \"HTTPS_PROXY\""));
+  CHECK(contains(text, "https: http://***@proxy.corp.contoso.com:3128  http: direct  (from https_proxy)"));
+  CHECK(contains(text, "VND-PXY-006"));  // the unusable variables, by name
 }
 
 TEST_CASE("mask_proxy_value hides the whole user information, also with '@' or ':' in the password", "[proxy]") {
@@ -168,13 +167,14 @@ TEST_CASE("a proxy named in vnetdiag's settings is shown masked beside the varia
   settings.paths.hosts_file = "";
   settings.imds_base_url = "";  // not asked
   const auto e = discover_environment(settings, plan, test::fake_env);
-  CHECK(e.configured_proxy == "http://***@proxy.corp.contoso.com:3128");
-  const auto json = environment_to_json(e).dump();
-  const auto text = render_environment(e);
+  const auto report = test::report_of(e, plan, configured);
+  const auto json = render_json(report);
+  const auto text = render_terminal(report);
   INFO(text);
   check_no_secret(json);
   check_no_secret(text);
-  CHECK(contains(text, "vnetdiag: http://***@proxy.corp.contoso.com:3128 (settings)"));
+  CHECK(contains(text, "https: http://***@proxy.corp.contoso.com:3128  http: direct  (from config)"));
+  CHECK(contains(text, "variables other tools follow: https_proxy=http://***@old-proxy.corp.contoso.com:8080"));
   CHECK(e.imds.status == ImdsStatus::not_asked);
 
   CHECK(ProxyUrl::parse("http://[fd00::3]:3128", nullptr)->masked() == "http://[fd00::3]:3128");

@@ -11,11 +11,21 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "agent/report_inputs.hpp"
+#include "reports/findings.hpp"
 #include "tests/support/sockets.hpp"
 
 namespace vnetdiag::test {
 
 std::map<std::string, std::string> g_fake_env;
+
+Report report_of(const Environment& environment, const Plan& plan, const ProxySettings& used_proxy) {
+  CheckSettings used;
+  used.engine.proxy = used_proxy;
+  used.vnet = environment.vnet;
+  RunResult run;
+  return build_report(metadata_of(plan, run, "2026-12-07T00:00:00Z"), facts_of(environment, plan, used), std::move(run), {});
+}
 
 std::string fixture_path(const std::string& name) { return std::string(VNETDIAG_DISCOVERY_FIXTURES) + "/" + name; }
 

@@ -9,7 +9,9 @@
 #include <string>
 #include <thread>
 
+#include "agent/discovery/environment.hpp"
 #include "agent/plan/plan.hpp"
+#include "reports/report_model.hpp"
 #include "tests/support/unique_fd.hpp"
 
 namespace vnetdiag::test {
@@ -63,6 +65,10 @@ class ImdsStandIn {
   std::string request_;
   std::thread thread_;
 };
+
+/// The report a check would write for this environment and no probe: facts_of with `used_proxy` as the
+/// engine's proxy, and the findings of the run-level rules.
+Report report_of(const Environment& environment, const Plan& plan, const ProxySettings& used_proxy = {});
 
 /// True when `text` contains `needle`.
 bool contains(const std::string& text, const std::string& needle);

@@ -28,6 +28,11 @@ Report sensitive_report() {
                 .public_ips = {"52.168.10.79"}};
   s.env.proxy.https_proxy = "http://alice:***@proxy.corp:3128";
   s.env.proxy.no_proxy = {"169.254.169.254"};
+  s.env.proxy.variables = {{"https_proxy", "http://alice:***@proxy.corp:3128", true}};
+  s.env.interfaces = {{"eth0", "10.0.2.4", 24, true, false}, {"eth1", "52.168.10.80", 28, true, false}};
+  s.env.hosts_file = "/etc/hosts";
+  s.env.notes = {{"dns", "nameserver 10.0.0.4 answers for contosostorage01.blob.core.windows.net"}};
+  s.env.unusable = {{"/home/alice/hosts", "cannot be read (missing or not readable)"}};
 
   const std::string ws_host = kWorkspaceId + ".workspace.eastus.api.azureml.ms";
   s.add(target(ws_host).id("workspace.api").expect_private("privatelink.api.azureml.ms")
@@ -86,7 +91,7 @@ TEST_CASE("a redacted report holds none of the IDs, names, egress IPs, users or 
          {kWorkspaceId, kSubscription, kTenant, std::string("contoso-ml-ws"), std::string("rg-contoso-ml"),
           std::string("contosostorage01"), std::string("contoso-kv-01"), std::string("contosoacr01"),
           std::string("contoso-insights"), std::string("alice"), std::string("jumpbox-contoso-7"),
-          std::string("52.168.10.77"), std::string("52.168.10.78"), std::string("52.168.10.79"),
+          std::string("52.168.10.77"), std::string("52.168.10.78"), std::string("52.168.10.79"), std::string("52.168.10.80"),
           std::string("Sup3rS3cret"), std::string("SECRETSIG"), std::string("abc123secret"),
           std::string("YWxpY2U6U3VwM3JTM2NyZXQ")}) {
       INFO(value);

@@ -92,7 +92,7 @@ TEST_CASE("the JSON report validates against its schema: with faults, healthy, i
   const auto reports = validate(dir, {varied().report(), healthy.report(), cut.report(), redact(varied().report())});
 
   const auto& faulty = reports[0];
-  CHECK(faulty["schemaVersion"] == "1.0");
+  CHECK(faulty["schemaVersion"] == "1.1");
   CHECK(faulty["verdict"]["exitCode"] == 1);
   CHECK(faulty["targets"].size() == 6);
   CHECK(faulty["targets"][0]["context"]["id"] == "storage.blob");
@@ -259,4 +259,77 @@ TEST_CASE("bytes that are not UTF-8 in captured evidence keep every format parse
   junit_summary(dir, render_junit(report));
   CHECK(parse_prometheus(render_prometheus(report)).error.empty());
   CHECK(markdown_problem(render_markdown(report)).empty());
+}
+
+// ------------------------------------------------------------------------------ the machine's judgements
+
+namespace {
+
+/// A healthy run on a machine with something to say about itself: an unreadable hosts file, a VM in
+/// another cloud, resolv.conf's rotate, and two notes.
+Scenario machine_with_judgements() {
+  Scenario s;
+  s.workspace = {.name = "ws", .region = "eastus", .cloud = "public"};
+  s.env.imds.status = "ok";
+  s.env.imds.az_environment = "AzureUSGovernmentCloud";
+  s.env.imds.cloud = "usgov";
+  s.env.unusable = {{"/etc/hosts", "cannot be read (missing or not readable)"}};
+  s.env.dns_options = {"rotate"};
+  s.env.notes = {{"dns", "clients ask 10.0.0.4:53, not Azure DNS 168.63.129.16:53"},
+                 {"docker", "no docker0 interface: Docker's default range 172.17.0.0/16 is checked instead"}};
+  s.add(healthy_pypi());
+  return s;
+}
+
+const std::vector<std::string> kMachineCodes = {"VND-ENV-007", "VND-ENV-008", "VND-DNS-015"};
+
+}  // namespace
+
+TEST_CASE("every judgement of the machine is a finding in the JSON, beside the facts and notes it stands on",
+          "[render][json][environment]") {
+  TempDir dir;
+  const auto report = validate(dir, {machine_with_judgements().report()}).front();
+  std::vector<std::string> codes;
+  for (const auto& f : report["findings"]) codes.push_back(f["code"]);
+  for (const auto& code : kMachineCodes) CHECK(std::ranges::count(codes, code) == 1);
+  CHECK(report["environment"]["unusableSettings"][0]["source"] == "/etc/hosts");
+  CHECK(report["environment"]["notes"].size() == 2);
+  CHECK(report["verdict"]["exitCode"] == 2);  // two Warnings; rotate alone is Information
+}
+
+TEST_CASE("every judgement of the machine is a finding in the Markdown, and its notes are listed",
+          "[render][markdown][environment]") {
+  const auto text = render_markdown(machine_with_judgements().report());
+  INFO(text);
+  CHECK(markdown_problem(text).empty());
+  const auto findings = headings(text, 4);
+  for (const auto& code : kMachineCodes)
+    CHECK(std::ranges::count_if(findings, [&](const std::string& h) { return h.find(code) != std::string::npos; }) == 1);
+  CHECK_THAT(text, Catch::Contains("- **Could not read:** /etc/hosts: cannot be read"));
+  CHECK_THAT(text, Catch::Contains("- **Note (docker):** no docker0 interface"));
+}
+
+TEST_CASE("every judgement of the machine is a failed case in the JUnit, and its notes are the suite's output",
+          "[render][junit][environment]") {
+  TempDir dir;
+  const auto summary = junit_summary(dir, render_junit(machine_with_judgements().report()));
+  for (const auto& code : kMachineCodes) {
+    const auto c = std::ranges::find_if(summary["cases"], [&](const json& k) { return k["name"] == code; });
+    REQUIRE(c != summary["cases"].end());
+    CHECK((*c)["state"] == "failed");
+    CHECK((*c)["type"] == code);
+  }
+  const std::string out = summary["systemOut"]["environment"];
+  CHECK_THAT(out, Catch::Contains("could not read /etc/hosts"));
+  CHECK_THAT(out, Catch::Contains("note (dns): clients ask 10.0.0.4:53"));
+}
+
+TEST_CASE("the terminal names no note the JSON lacks: its count is the JSON's", "[render][terminal][environment]") {
+  const auto report = machine_with_judgements().report();
+  const auto text = render_terminal(report);
+  INFO(text);
+  for (const auto& code : kMachineCodes) CHECK_THAT(text, Catch::Contains(code));
+  const auto notes = json::parse(render_json(report))["environment"]["notes"].size();
+  CHECK_THAT(text, Catch::Contains("(" + std::to_string(notes) + " notes on these settings in the JSON report)"));
+  CHECK(notes == 2);
 }

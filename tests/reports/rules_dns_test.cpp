@@ -306,3 +306,29 @@ TEST_CASE("discovery's resolver list decides which answers clients use", "[rules
                .works();
   CHECK(codes(findings_of(t, env)) == Codes{"VND-DNS-001"});
 }
+
+TEST_CASE("VND-DNS-015: resolv.conf options that change which server answers or which name is asked", "[rules][dns]") {
+  EnvironmentFacts env;
+  env.dns_options = {"edns0", "rotate", "timeout:1", "use-vc"};
+  auto f = findings_of(healthy_storage(), env);
+  REQUIRE(codes(f) == Codes{"VND-DNS-015"});
+  CHECK(f[0].level == Level::information);  // changes nothing while every server answers alike
+  CHECK(f[0].title == "resolv.conf options change how clients resolve: rotate use-vc");
+  CHECK_THAT(f[0].evidence, Catch::Contains("rotate: queries are spread over all servers"));
+
+  SECTION("ndots above 1 with search domains names a catalog host the search list catches first") {
+    env.dns_options = {"ndots:3"};
+    env.dns_search = {"corp.contoso.com"};
+    f = findings_of(healthy_storage(), env);
+    REQUIRE(codes(f) == Codes{"VND-DNS-015"});
+    CHECK(f[0].evidence == "ndots:3 with search domains: management.azure.com is first asked as "
+                           "management.azure.com.corp.contoso.com");
+    env.dns_search.clear();  // nothing is appended without a search list
+    CHECK(findings_of(healthy_storage(), env).empty());
+  }
+  SECTION("options that only tune timing or answer size say nothing") {
+    env.dns_options = {"edns0", "trust-ad", "timeout:1", "attempts:2", "ndots:1"};
+    env.dns_search = {"corp.contoso.com"};
+    CHECK(findings_of(healthy_storage(), env).empty());
+  }
+}

@@ -102,15 +102,37 @@ TEST_CASE("VND-PXY-006: a proxy variable that is not a usable URL", "[rules][pro
   CHECK(report_with({}).findings.empty());
 }
 
-TEST_CASE("VND-PXY-007: the metadata service is not exempt from the proxy", "[rules][proxy]") {
+TEST_CASE("VND-PXY-007: the proxy variables do not exempt the metadata service", "[rules][proxy]") {
   EnvironmentFacts env;
-  env.proxy.https_proxy = "http://proxy.corp:3128";
+  env.proxy.variables = {{"https_proxy", "http://proxy.corp:3128", true}};
   env.imds.status = "ok";
-  CHECK(codes(report_with(env).findings) == Codes{"VND-PXY-007"});
-  env.proxy.no_proxy = {"localhost", "169.254.169.254"};
+  const auto r = report_with(env);
+  REQUIRE(codes(r.findings) == Codes{"VND-PXY-007"});
+  CHECK(r.findings[0].evidence == "proxy http://proxy.corp:3128; NO_PROXY: (empty)");
+  env.proxy.variables.push_back({"no_proxy", "localhost,169.254.169.254", true});
   CHECK(report_with(env).findings.empty());
-  env.proxy.no_proxy.clear();
+  env.proxy.variables.pop_back();
   env.imds.status = "not_asked";  // not on Azure, or not asked: nothing to say
+  CHECK(report_with(env).findings.empty());
+}
+
+TEST_CASE("VND-PXY-007 is about the variables other tools follow, not vnetdiag's own proxy", "[rules][proxy]") {
+  EnvironmentFacts env;
+  env.imds.status = "ok";
+  env.proxy.https_proxy = "http://proxy.corp:3128";  // from the config: the SDKs on this machine never see it
+  env.proxy.origin = "config";
+  CHECK(report_with(env).findings.empty());
+}
+
+TEST_CASE("VND-PXY-008: HTTP_PROXY without a matching http_proxy", "[rules][proxy]") {
+  EnvironmentFacts env;
+  env.proxy.variables = {{"HTTP_PROXY", "http://proxy.corp:3128", false}};
+  const auto r = report_with(env);
+  REQUIRE(codes(r.findings) == Codes{"VND-PXY-008"});
+  CHECK(r.findings[0].level == Level::information);
+  CHECK(r.findings[0].evidence == "HTTP_PROXY=http://proxy.corp:3128, http_proxy=(unset)");
+  CHECK(exit_code(r) == 0);  // plain-HTTP URLs only: context, not a fault
+  env.proxy.variables.push_back({"http_proxy", "http://proxy.corp:3128", true});
   CHECK(report_with(env).findings.empty());
 }
 
@@ -285,6 +307,36 @@ TEST_CASE("VND-ENV-004: compute in another region than the workspace", "[rules][
   CHECK(r.findings[0].title == "This machine is in westus2, the workspace in eastus");
   ws.region = "WestUS2";
   CHECK(report_with(env, ws).findings.empty());
+}
+
+TEST_CASE("VND-ENV-007: settings that could not be read are one finding naming each", "[rules][environment]") {
+  EnvironmentFacts env;
+  env.unusable = {{"/etc/resolv.conf", "line 4: nameserver 'dns1' is not an IP address"},
+                  {"/etc/hosts", "cannot be read (missing or not readable)"}};
+  const auto r = report_with(env);
+  REQUIRE(codes(r.findings) == Codes{"VND-ENV-007"});
+  CHECK(r.findings[0].level == Level::warning);
+  CHECK(r.findings[0].title == "Part of this machine's settings could not be read: /etc/resolv.conf, /etc/hosts");
+  CHECK(r.findings[0].evidence ==
+        "/etc/resolv.conf: line 4: nameserver 'dns1' is not an IP address; /etc/hosts: cannot be read (missing or not readable)");
+  CHECK(report_with({}).findings.empty());
+}
+
+TEST_CASE("VND-ENV-008: a VM in another cloud than the checks", "[rules][environment]") {
+  EnvironmentFacts env;
+  env.imds.status = "ok";
+  env.imds.az_environment = "AzureChinaCloud";
+  env.imds.cloud = "china";
+  WorkspaceMetadata ws;
+  ws.cloud = "public";
+  const auto r = report_with(env, ws);
+  REQUIRE(codes(r.findings) == Codes{"VND-ENV-008"});
+  CHECK(r.findings[0].title == "This VM runs in AzureChinaCloud, the checks are for the public cloud");
+  ws.cloud = "china";
+  CHECK(report_with(env, ws).findings.empty());
+  env.imds.cloud = "";  // an environment vnetdiag has no table for is never the plan's
+  env.imds.az_environment = "AzureStackCloud";
+  CHECK(codes(report_with(env, ws).findings) == Codes{"VND-ENV-008"});
 }
 
 TEST_CASE("VND-ENV-005: a target vnetdiag could not probe", "[rules][environment]") {

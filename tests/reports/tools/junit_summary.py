@@ -21,6 +21,7 @@ def main(path):
     if root.tag != "testsuites":
         raise SystemExit(f"root element is <{root.tag}>, not <testsuites>")
     cases = []
+    system_out = {}
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for suite in root.findall("testsuite"):
         mine = [{"suite": suite.get("name"), "classname": c.get("classname"), "name": c.get("name"),
@@ -36,11 +37,14 @@ def main(path):
                 raise SystemExit(f"suite {suite.get('name')}: {key}={suite.get(key)} but {value} cases")
             totals[key] += value
         cases += mine
+        out = suite.find("system-out")
+        if out is not None:
+            system_out[suite.get("name")] = out.text or ""
     for key, value in totals.items():
         if int(root.get(key)) != value:
             raise SystemExit(f"testsuites: {key}={root.get(key)} but {value} cases")
     print(json.dumps({"tests": totals["tests"], "failures": totals["failures"], "skipped": totals["skipped"],
-                      "cases": cases}))
+                      "cases": cases, "systemOut": system_out}))
 
 
 if __name__ == "__main__":
