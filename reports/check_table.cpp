@@ -38,16 +38,14 @@ std::string http_cell(const TargetResult& r) {
   return std::string(to_string(r.http->status));
 }
 
-std::string render_check_table(const RunResult& run, const std::vector<TargetLabel>& labels) {
+std::string render_check_table(const std::vector<CheckRow>& table) {
   using Row = std::array<std::string, 7>;
   std::vector<Row> rows{{"TARGET", "HOST:PORT", "DNS", "TCP", "TLS", "HTTP", "RESULT"}};
-  for (std::size_t i = 0; i < run.targets.size(); ++i) {
-    const auto& r = run.targets[i];
-    const bool required = i < labels.size() ? labels[i].required : true;
-    std::string verdict = r.deadline ? "deadline" : healthy(r) ? "ok" : required ? "FAIL" : "fail (situational)";
-    if (i < labels.size() && !labels[i].result.empty()) verdict = labels[i].result;
-    rows.push_back({i < labels.size() ? labels[i].id : "-", fmt::format("{}:{}", r.host, r.port), dns_cell(r),
-                    tcp_cell(r), tls_cell(r), http_cell(r), verdict});
+  for (const auto& row : table) {
+    const auto& r = *row.result;
+    std::string verdict = r.deadline ? "deadline" : healthy(r) ? "ok" : row.required ? "FAIL" : "fail (situational)";
+    if (!row.verdict.empty()) verdict = row.verdict;
+    rows.push_back({row.id, fmt::format("{}:{}", r.host, r.port), dns_cell(r), tcp_cell(r), tls_cell(r), http_cell(r), verdict});
   }
   std::array<std::size_t, 7> width{};
   for (const auto& row : rows)

@@ -8,12 +8,12 @@
 
 namespace vnetdiag {
 
-/// What the report knows of a target besides its evidence (from the plan, which reports/ does not see).
-struct TargetLabel {
-  std::string id;        ///< "storage.blob"
-  std::string category;  ///< "storageAccount"
+/// One row of the table: a target's evidence and what the report says of it.
+struct CheckRow {
+  std::string id;                          ///< "storage.blob"
+  const TargetResult* result = nullptr;    ///< the evidence (never null)
   bool required = true;
-  std::string result;    ///< the RESULT column when the findings say more than the phases ("ERROR VND-DNS-002")
+  std::string verdict;  ///< the RESULT column when the findings say more than the phases ("ERROR VND-DNS-002")
 };
 
 /// One word (and a detail) per phase: "ok 10.0.0.5 private", "nxdomain", "timeout", "401", "-" when not run.
@@ -22,7 +22,7 @@ std::string tcp_cell(const TargetResult& r);
 std::string tls_cell(const TargetResult& r);
 std::string http_cell(const TargetResult& r);
 
-/// Aligned columns: target, host:port, dns, tcp/proxy, tls, http, verdict. `labels` is parallel to run.targets.
-std::string render_check_table(const RunResult& run, const std::vector<TargetLabel>& labels);
+/// Aligned columns: target, host:port, dns, tcp/proxy, tls, http, verdict.
+std::string render_check_table(const std::vector<CheckRow>& rows);
 
 }  // namespace vnetdiag

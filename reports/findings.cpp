@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iterator>
 #include <optional>
+#include <stdexcept>
 #include <tuple>
 
 #include "reports/redact.hpp"
@@ -52,13 +53,18 @@ struct Group {
   Level level = Level::error;
   std::string category;
   std::string key;
-  std::vector<std::string> targets, hosts, endpoints;
+  std::vector<std::size_t> targets;  ///< indices into the report's targets
+  std::vector<std::string> names, hosts, endpoints;
   std::vector<Match> matches;
   std::string doc_url;
 };
 
 void add_unique(std::vector<std::string>& list, const std::string& value) {
   if (!value.empty() && std::ranges::find(list, value) == list.end()) list.push_back(value);
+}
+
+void add_unique(std::vector<std::size_t>& list, std::size_t value) {
+  if (std::ranges::find(list, value) == list.end()) list.push_back(value);
 }
 
 /// One cause, one finding: the group of a rule's matches with this key, at the level of its worst target
@@ -99,7 +105,8 @@ void merge_same_hosts(std::vector<Group>& groups) {
         continue;
       }
       into.level = std::min(into.level, from.level);
-      for (const auto& t : from.targets) add_unique(into.targets, t);
+      for (const auto t : from.targets) add_unique(into.targets, t);
+      for (const auto& n : from.names) add_unique(into.names, n);
       for (const auto& e : from.endpoints) add_unique(into.endpoints, e);
       std::ranges::move(from.matches, std::back_inserter(into.matches));
       groups.erase(groups.begin() + static_cast<std::ptrdiff_t>(b));
@@ -131,7 +138,7 @@ Finding finding_of(const Group& g) {
                                                 : g.targets.size();
   values.emplace_back("count", std::to_string(count));
   values.emplace_back("s", count == 1 ? "" : "s");
-  values.emplace_back("targets", join(g.targets, ", "));
+  values.emplace_back("targets", join(g.names, ", "));
   values.emplace_back("details", detail_text);
   values.emplace_back("hosts", join(g.hosts, ", "));
   values.emplace_back("endpoints", join(g.endpoints, ", "));
@@ -153,41 +160,43 @@ const DnsAnswer* client_answer(const TargetResult& result, const EnvironmentFact
   return answers_of(result, env).client;
 }
 
-std::vector<Finding> find_findings(const RunResult& run, const std::vector<TargetContext>& contexts,
-                                   const EnvironmentFacts& env, const WorkspaceMetadata& workspace) {
+std::vector<Finding> find_findings(std::span<const ReportTarget> targets, const EnvironmentFacts& env,
+                                   const WorkspaceMetadata& workspace) {
   const auto table = rules();
-  std::vector<TargetContext> context(run.targets.size());
-  std::vector<Answers> answers(run.targets.size());
-  std::vector<const DnsAnswer*> client_answers(run.targets.size());
-  for (std::size_t i = 0; i < run.targets.size(); ++i) {
-    context[i] = i < contexts.size() ? contexts[i] : TargetContext{};
-    if (context[i].id.empty()) context[i].id = target_name(run.targets[i], context[i]);
-    answers[i] = answers_of(run.targets[i], env);
+  std::vector<Answers> answers(targets.size());
+  std::vector<const DnsAnswer*> client_answers(targets.size());
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    answers[i] = answers_of(targets[i].result, env);
     client_answers[i] = answers[i].client;
   }
-  const RunSummary summary = summarize(run, client_answers);
+  const RunSummary summary = summarize(targets, client_answers);
 
   std::vector<Group> groups;
+  auto name_target = [&](Group& g, std::size_t i) {
+    add_unique(g.targets, i);
+    add_unique(g.names, targets[i].context.id);
+  };
   // Machine-wide causes first: the targets they explain are not looked at again (one cause, one finding).
-  std::vector<std::string> claimed;
-  const RunView run_view{run, context, env, workspace, client_answers};
+  std::vector<bool> claimed(targets.size(), false);
+  const RunView run_view{targets, env, workspace, client_answers};
   for (std::size_t k = 0; k < table.size(); ++k) {
     const Rule& rule = table[k];
     if (!rule.on_run) continue;
     auto match = rule.on_run(run_view);
     if (!match) continue;
     auto& g = group_for(groups, k, match->level.value_or(rule.level), std::string(rule.category), match->key);
-    for (const auto& t : match->targets) {
-      add_unique(g.targets, t);
-      if (match->claims) add_unique(claimed, t);
+    for (const auto i : match->targets) {
+      if (i >= targets.size()) throw std::logic_error(fmt::format("rule {} names target {} of {}", rule.code, i, targets.size()));
+      name_target(g, i);
+      if (match->claims) claimed[i] = true;
     }
     g.matches.push_back(std::move(*match));
   }
 
-  for (std::size_t i = 0; i < run.targets.size(); ++i) {
-    const auto& r = run.targets[i];
-    if (std::ranges::find(claimed, context[i].id) != claimed.end()) continue;
-    const TargetView view{r, context[i], env, summary, answers[i].client, answers[i].azure, answers[i].clients};
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (claimed[i]) continue;
+    const auto& [context, r] = targets[i];
+    const TargetView view{r, context, env, summary, answers[i].client, answers[i].azure, answers[i].clients};
     // Set once a row below Error explains the target: from then on only an Error of a later phase is still
     // looked for, so a Warning about the DNS answer never hides the dropped port or the firewall's 403.
     std::optional<int> explained_in;
@@ -195,16 +204,16 @@ std::vector<Finding> find_findings(const RunResult& run, const std::vector<Targe
       const Rule& rule = table[k];
       if (!rule.on_target) continue;
       // A situational target's failure breaks one feature, not the workspace.
-      const Level level = rule.level == Level::error && !context[i].required ? Level::warning : rule.level;
+      const Level level = rule.level == Level::error && !context.required ? Level::warning : rule.level;
       if (explained_in && (level != Level::error || phase_rank(rule.check) <= *explained_in)) continue;
       auto match = rule.on_target(view);
       if (!match) continue;
-      auto& g = group_for(groups, k, level, rule.category.empty() ? context[i].category : std::string(rule.category),
+      auto& g = group_for(groups, k, level, rule.category.empty() ? context.category : std::string(rule.category),
                           match->key);
-      add_unique(g.targets, context[i].id);
+      name_target(g, i);
       add_unique(g.hosts, r.host);
       add_unique(g.endpoints, fmt::format("{}:{}", r.host, r.port));
-      if (g.doc_url.empty()) g.doc_url = context[i].doc_url;
+      if (g.doc_url.empty()) g.doc_url = context.doc_url;
       g.matches.push_back(std::move(*match));
       if (rule.also) continue;
       if (level == Level::error) break;  // one cause per target: what it explains is not a finding of its own
@@ -220,13 +229,27 @@ std::vector<Finding> find_findings(const RunResult& run, const std::vector<Targe
   return findings;
 }
 
+std::vector<ReportTarget> report_targets(RunResult&& run, std::vector<TargetContext>&& contexts) {
+  // The engine answers in the order it was asked: the one place plan and evidence are put side by side.
+  if (contexts.size() > run.targets.size())
+    throw std::logic_error(fmt::format("{} contexts for {} probed targets", contexts.size(), run.targets.size()));
+  std::vector<ReportTarget> out;
+  out.reserve(run.targets.size());
+  for (std::size_t i = 0; i < run.targets.size(); ++i) {
+    ReportTarget t{i < contexts.size() ? std::move(contexts[i]) : TargetContext{}, std::move(run.targets[i])};
+    if (t.context.id.empty()) t.context.id = fmt::format("{}:{}", t.result.host, t.result.port);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 Report build_report(ReportMetadata metadata, EnvironmentFacts env, RunResult run, std::vector<TargetContext> contexts) {
   Report report;
   report.metadata = std::move(metadata);
   report.env = std::move(env);
-  report.run = std::move(run);
-  report.contexts = std::move(contexts);
-  report.findings = find_findings(report.run, report.contexts, report.env, report.metadata.workspace);
+  report.run = {.deadline_hit = run.deadline_hit, .interrupted = run.interrupted, .concurrency = run.concurrency, .ms = run.ms};
+  report.targets = report_targets(std::move(run), std::move(contexts));
+  report.findings = find_findings(report.targets, report.env, report.metadata.workspace);
   report.incomplete = report.run.deadline_hit || report.run.interrupted;
   remove_secrets(report);
   return report;
@@ -234,10 +257,8 @@ Report build_report(ReportMetadata metadata, EnvironmentFacts env, RunResult run
 
 std::vector<const Finding*> findings_for(const Report& report, std::size_t i) {
   std::vector<const Finding*> out;
-  if (i >= report.run.targets.size()) return out;
-  const std::string name = target_name(report.run.targets[i], context_of(report, i));
   for (const auto& f : report.findings)
-    if (std::ranges::find(f.targets, name) != f.targets.end()) out.push_back(&f);
+    if (std::ranges::find(f.targets, i) != f.targets.end()) out.push_back(&f);
   return out;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -10,11 +11,16 @@
 
 namespace vnetdiag {
 
-/// Every finding the rules draw from a run, one per cause, errors first. `contexts` is parallel to
-/// run.targets (missing entries count as required targets with no expectation). A target that meets its
-/// expectations gives no finding; a symptom of an earlier phase's failure gives none either.
-std::vector<Finding> find_findings(const RunResult& run, const std::vector<TargetContext>& contexts,
-                                   const EnvironmentFacts& env, const WorkspaceMetadata& workspace = {});
+/// Every finding the rules draw from the targets, one per cause, errors first; each names its targets by
+/// their index in `targets`. A target that meets its expectations gives no finding; a symptom of an earlier
+/// phase's failure gives none either.
+std::vector<Finding> find_findings(std::span<const ReportTarget> targets, const EnvironmentFacts& env,
+                                   const WorkspaceMetadata& workspace = {});
+
+/// The engine's results beside the plan's contexts, as one record per target. `contexts[i]` is what the
+/// plan expected of `run.targets[i]` (the engine keeps the order it was given); a target without one is
+/// required with no expectation, and a target without an id is named host:port.
+std::vector<ReportTarget> report_targets(RunResult&& run, std::vector<TargetContext>&& contexts);
 
 /// The report of a run: its findings, whether it is incomplete (deadline or interrupt), and no credential or
 /// SAS signature anywhere in it (see remove_secrets).

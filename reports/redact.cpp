@@ -129,8 +129,8 @@ void visit_strings(Report& report, F&& f) {
   for (auto& n : e.notes)
     for (auto* s : {&n.topic, &n.text}) f(*s);
 
-  for (auto& t : report.run.targets) visit_target(t, f);
-  for (auto& c : report.contexts) {
+  for (auto& [c, t] : report.targets) {
+    visit_target(t, f);
     for (auto* s : {&c.id, &c.service, &c.category, &c.privatelink_zone, &c.doc_url}) f(*s);
     for (auto& ip : c.expected_ips) f(ip);
   }
@@ -138,7 +138,6 @@ void visit_strings(Report& report, F&& f) {
     for (auto* s : {&finding.code, &finding.category, &finding.check, &finding.title, &finding.evidence, &finding.fix,
                     &finding.doc_url})
       f(*s);
-    for (auto& t : finding.targets) f(t);
   }
 }
 
@@ -251,7 +250,7 @@ class Redactor {
         add(i.address, "egress-ip");
     add_proxy_user(report.env.proxy.https_proxy);
     add_proxy_user(report.env.proxy.http_proxy);
-    for (const auto& t : report.run.targets) {
+    for (const auto& [context, t] : report.targets) {
       if (t.http) add(reported_egress_ip(*t.http), "egress-ip");
       if (t.proxy) add_proxy_user(t.proxy->proxy);
     }
@@ -343,7 +342,7 @@ class Redactor {
 std::string without_secrets(std::string_view text) { return drop_signatures(mask_url_passwords(std::string(text))); }
 
 void remove_secrets(Report& report) {
-  for (auto& t : report.run.targets) {
+  for (auto& [context, t] : report.targets) {
     if (t.http) drop_credential_headers(t.http->headers);
     if (t.proxy) drop_credential_headers(t.proxy->headers);
   }

@@ -45,9 +45,8 @@ const CategoryInfo& category_info(std::string_view name) {
 
 std::vector<PhaseOutcome> phases_of(const Report& report, std::size_t i) {
   std::vector<PhaseOutcome> out;
-  if (i >= report.run.targets.size()) return out;
-  const auto& r = report.run.targets[i];
-  const TargetContext context = context_of(report, i);
+  if (i >= report.targets.size()) return out;
+  const auto& [context, r] = report.targets[i];
 
   if (r.hosts || !r.dns.empty()) {
     const DnsAnswer* answer = client_answer(r, report.env);
@@ -106,19 +105,19 @@ std::string valid_utf8(std::string_view text) {
 std::string seconds(double ms) { return fmt::format("{:.3f}", ms / 1000.0); }
 
 std::string target_table(const Report& report) {
-  std::vector<TargetLabel> labels;
-  for (std::size_t i = 0; i < report.run.targets.size(); ++i) {
-    const auto c = context_of(report, i);
+  std::vector<CheckRow> rows;
+  for (std::size_t i = 0; i < report.targets.size(); ++i) {
+    const auto& [c, r] = report.targets[i];
     // A target can pass every phase and still be wrong (a public answer where a private endpoint is
     // expected): the findings, not the phases, decide what the row says then.
-    std::string result;
+    std::string verdict;
     for (const Finding* f : findings_for(report, i)) {
-      if (result.empty()) result = std::string(f->level == Level::error ? "ERROR" : f->level == Level::warning ? "WARNING" : "INFO");
-      result += " " + f->code;
+      if (verdict.empty()) verdict = std::string(f->level == Level::error ? "ERROR" : f->level == Level::warning ? "WARNING" : "INFO");
+      verdict += " " + f->code;
     }
-    labels.push_back({c.id, c.category, c.required, result});
+    rows.push_back({c.id, &r, c.required, verdict});
   }
-  return render_check_table(report.run, labels);
+  return render_check_table(rows);
 }
 
 std::string vnet_ranges_text(const EnvironmentFacts& env) {

@@ -88,9 +88,9 @@ json environment_json(const EnvironmentFacts& e) {
           {"expectedIssuers", e.expected_issuers}};
 }
 
-json finding_json(const Finding& f) {
-  return {{"code", f.code},         {"level", to_string(f.level)}, {"category", f.category}, {"check", f.check},
-          {"title", f.title},       {"targets", f.targets},        {"evidence", f.evidence}, {"fix", f.fix},
+json finding_json(const Report& report, const Finding& f) {
+  return {{"code", f.code},   {"level", to_string(f.level)},          {"category", f.category}, {"check", f.check},
+          {"title", f.title}, {"targets", target_names(report, f)}, {"evidence", f.evidence}, {"fix", f.fix},
           {"docUrl", f.doc_url}};
 }
 
@@ -106,16 +106,16 @@ json report_json(const Report& report) {
   const auto& m = report.metadata;
   const auto& w = m.workspace;
   json targets = json::array();
-  for (std::size_t i = 0; i < report.run.targets.size(); ++i) {
-    json t = to_json(report.run.targets[i]);
-    t["context"] = context_json(context_of(report, i));
+  for (std::size_t i = 0; i < report.targets.size(); ++i) {
+    json t = to_json(report.targets[i].result);
+    t["context"] = context_json(report.targets[i].context);
     json codes = json::array();
     for (const Finding* f : findings_for(report, i)) codes.push_back(f->code);
     t["findings"] = codes;
     targets.push_back(std::move(t));
   }
   json findings = json::array();
-  for (const auto& f : report.findings) findings.push_back(finding_json(f));
+  for (const auto& f : report.findings) findings.push_back(finding_json(report, f));
   const Verdict v = verdict(report);
   return {{"schemaVersion", report.schema_version},
           {"tool", {{"name", m.tool.name}, {"version", m.tool.version}, {"commit", m.tool.commit}}},

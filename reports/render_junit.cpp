@@ -67,8 +67,8 @@ std::string render_junit(const Report& input) {
   remove_secrets(report);
   std::map<std::string, Suite> suites;  // by category name; std::map keeps the output order stable
 
-  for (std::size_t i = 0; i < report.run.targets.size(); ++i) {
-    const auto c = context_of(report, i);
+  for (std::size_t i = 0; i < report.targets.size(); ++i) {
+    const auto& c = report.targets[i].context;
     const auto phases = phases_of(report, i);
     std::vector<Case> cases;
     for (const auto& p : phases) {

@@ -65,7 +65,8 @@ std::string render_markdown(const Report& input) {
         heading = true;
       }
       out += fmt::format("#### {} {}: {}\n\n", to_string(f.level), f.code, md(f.title));
-      if (!f.targets.empty()) out += fmt::format("- **Targets:** {}\n", md(fmt::format("{}", fmt::join(f.targets, ", "))));
+      if (!f.targets.empty())
+        out += fmt::format("- **Targets:** {}\n", md(fmt::format("{}", fmt::join(target_names(report, f), ", "))));
       out += fmt::format("- **Evidence:** {}\n", md(f.evidence));
       out += fmt::format("- **Fix:** {}\n", md(f.fix));
       out += fmt::format("- **Docs:** {}\n\n", link(f.doc_url));
@@ -75,9 +76,8 @@ std::string render_markdown(const Report& input) {
   out += "\n## Targets\n\n";
   out += row({"Target", "Host:port", "Expect", "DNS", "Connect", "TLS", "HTTP", "Findings"});
   out += row({"---", "---", "---", "---", "---", "---", "---", "---"});
-  for (std::size_t i = 0; i < report.run.targets.size(); ++i) {
-    const auto& r = report.run.targets[i];
-    const auto c = context_of(report, i);
+  for (std::size_t i = 0; i < report.targets.size(); ++i) {
+    const auto& [c, r] = report.targets[i];
     std::string cells[4] = {"-", "-", "-", "-"};
     for (const auto& p : phases_of(report, i)) {
       const auto slot = p.name == "dns" ? 0 : p.name == "connect" ? 1 : p.name == "tls" ? 2 : 3;

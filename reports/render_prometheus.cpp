@@ -57,9 +57,8 @@ std::string render_prometheus(const Report& input) {
   Report report = input;
   remove_secrets(report);
   std::vector<std::string> success, duration;
-  for (std::size_t i = 0; i < report.run.targets.size(); ++i) {
-    const auto& r = report.run.targets[i];
-    const auto c = context_of(report, i);
+  for (std::size_t i = 0; i < report.targets.size(); ++i) {
+    const auto& [c, r] = report.targets[i];
     for (const auto& p : phases_of(report, i)) {
       const std::string labels = fmt::format("target=\"{}\",host=\"{}\",port=\"{}\",phase=\"{}\",category=\"{}\"", label(c.id),
                                              label(r.host), r.port, p.name, label(c.category));
@@ -93,7 +92,7 @@ std::string render_prometheus(const Report& input) {
   family(out, "vnetdiag_run_duration_seconds", "gauge", "How long the last run took.",
          {fmt::format("vnetdiag_run_duration_seconds {}\n", seconds(ms))});
   family(out, "vnetdiag_run_targets", "gauge", "Targets probed in the last run.",
-         {fmt::format("vnetdiag_run_targets {}\n", report.run.targets.size())});
+         {fmt::format("vnetdiag_run_targets {}\n", report.targets.size())});
   return out;
 }
 

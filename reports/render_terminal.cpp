@@ -50,7 +50,7 @@ std::string plural(std::size_t n, std::string_view word) { return fmt::format("{
 std::string verdict_line(const Report& report) {
   const auto errors = count_findings(report, Level::error);
   const auto warnings = count_findings(report, Level::warning);
-  const auto targets = plural(report.run.targets.size(), "target");
+  const auto targets = plural(report.targets.size(), "target");
   const double ms = report.metadata.run.duration_ms > 0 ? report.metadata.run.duration_ms : report.run.ms;
   const std::string took = fmt::format("{:.1f} s", ms / 1000.0);
   std::string found = errors ? plural(errors, "error") : "";
@@ -77,7 +77,7 @@ std::string render_terminal(const Report& input, const TerminalOptions& options)
     for (const auto& f : report.findings)
       if (f.level == Level::error)
         out += fmt::format("{} {} {} [{}]\n", paint("ERROR", colour_of(f.level), c), f.code, f.title,
-                           fmt::join(f.targets, ", "));
+                           fmt::join(target_names(report, f), ", "));
     return out;
   }
 
@@ -98,13 +98,13 @@ std::string render_terminal(const Report& input, const TerminalOptions& options)
       }
       out += fmt::format("  {}  {}  {}\n", paint(fmt::format("{:<7}", level_word(f.level)), colour_of(f.level), c), f.code,
                          f.title);
-      if (!f.targets.empty()) out += fmt::format("           targets:  {}\n", fmt::join(f.targets, ", "));
+      if (!f.targets.empty()) out += fmt::format("           targets:  {}\n", fmt::join(target_names(report, f), ", "));
       out += fmt::format("           evidence: {}\n", f.evidence);
       out += fmt::format("           fix:      {}\n", f.fix);
       if (!f.doc_url.empty()) out += fmt::format("           docs:     {}\n", f.doc_url);
     }
   }
-  if (!report.run.targets.empty()) out += "\n" + target_table(report);
+  if (!report.targets.empty()) out += "\n" + target_table(report);
   out += "\n" + environment_block(report.env);
   if (report.redacted) out += "\n(redacted: identifying values are replaced by placeholders)\n";
   return out;

@@ -48,16 +48,11 @@ Verdict verdict(const Report& report) {
 
 int exit_code(const Report& report) { return static_cast<int>(verdict(report)); }
 
-std::string target_name(const TargetResult& result, const TargetContext& context) {
-  if (!context.id.empty()) return context.id;
-  return result.host + ":" + std::to_string(result.port);
-}
-
-TargetContext context_of(const Report& report, std::size_t i) {
-  if (i < report.contexts.size()) return report.contexts[i];
-  TargetContext fallback;
-  if (i < report.run.targets.size()) fallback.id = target_name(report.run.targets[i], fallback);
-  return fallback;
+std::vector<std::string> target_names(const Report& report, const Finding& finding) {
+  std::vector<std::string> out;
+  for (const std::size_t i : finding.targets)
+    if (i < report.targets.size()) out.push_back(report.targets[i].context.id);
+  return out;
 }
 
 }  // namespace vnetdiag

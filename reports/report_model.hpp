@@ -16,7 +16,7 @@ namespace vnetdiag {
 /// The version of the JSON report format (docs/report-format.md): major changes break readers.
 inline constexpr std::string_view kReportSchemaVersion = "1.1";
 
-/// What the plan expects of one target. Parallel to RunResult::targets.
+/// What the plan expects of one target.
 struct TargetContext {
   /// Where the name should resolve.
   enum class Expect : std::uint8_t {
@@ -25,7 +25,7 @@ struct TargetContext {
     either,            ///< the inputs do not say
   };
 
-  std::string id;                         ///< catalog id ("storage.blob"); empty: shown as host:port
+  std::string id;                         ///< catalog id ("storage.blob"); in a Report never empty (host:port when none)
   std::string service;                    ///< human name ("Storage account (blob)")
   std::string category = "others";        ///< "storageAccount", "packageRepositories", ...
   bool required = true;                   ///< false: situational; its errors are reported as warnings
@@ -204,7 +204,7 @@ struct Finding {
   std::string category;              ///< a diagnose category ("dnsResolution", ...) or "proxy", "tls", "packageRepositories", "environment"
   std::string check;                 ///< the phase it is seen in: "dns", "proxy", "tcp", "tls", "http"; "environment" for machine-wide ones
   std::string title;
-  std::vector<std::string> targets;  ///< affected target ids (host:port when a target has no id)
+  std::vector<std::size_t> targets;  ///< the affected targets: indices into Report::targets
   std::string evidence;              ///< one line
   std::string fix;
   std::string doc_url;
@@ -221,13 +221,27 @@ enum class Verdict : std::uint8_t {
 /// "healthy", "errors", "warnings", "incomplete".
 std::string_view to_string(Verdict verdict);
 
+/// One target as the report holds it: what the plan expected of it and what the probes saw, as one record.
+struct ReportTarget {
+  TargetContext context;  ///< its id is the target's name in findings and renderers
+  TargetResult result;
+};
+
+/// How the probing went as a whole (each target's evidence is in its ReportTarget).
+struct RunStats {
+  bool deadline_hit = false;    ///< some work was cut short by the global deadline
+  bool interrupted = false;     ///< the run was stopped (Ctrl-C, SIGTERM)
+  std::size_t concurrency = 0;  ///< targets in flight at once
+  double ms = 0;                ///< the probes' wall time
+};
+
 /// Everything one run produced, ready for any renderer.
 struct Report {
   std::string schema_version{kReportSchemaVersion};
   ReportMetadata metadata;
   EnvironmentFacts env;
-  RunResult run;
-  std::vector<TargetContext> contexts;  ///< parallel to run.targets
+  RunStats run;
+  std::vector<ReportTarget> targets;    ///< in plan order
   std::vector<Finding> findings;        ///< errors first, then warnings, then information
   bool incomplete = false;              ///< the deadline was hit or the run was interrupted
   bool redacted = false;                ///< `redact` has replaced identifying values with placeholders
@@ -240,10 +254,7 @@ Verdict verdict(const Report& report);
 /// (3, usage or input error, is the agent's: no report exists then.)
 int exit_code(const Report& report);
 
-/// The context of target `i`, or a default one (id = host:port, required, either) when the agent gave none.
-TargetContext context_of(const Report& report, std::size_t i);
-
-/// The name a finding uses for a target: its id, or host:port.
-std::string target_name(const TargetResult& result, const TargetContext& context);
+/// The names (ids) of the targets a finding names, in its order.
+std::vector<std::string> target_names(const Report& report, const Finding& finding);
 
 }  // namespace vnetdiag

@@ -49,13 +49,13 @@ std::span<const Rule> rules() {
   return all;
 }
 
-RunSummary summarize(const RunResult& run, std::span<const DnsAnswer* const> client_answers) {
+RunSummary summarize(std::span<const ReportTarget> targets, std::span<const DnsAnswer* const> client_answers) {
   // Two public destinations dropped and none reached is a missing egress path, not two NSG rules.
   // Counted by host: one host black-holed on two ports is a rule for that host, not a missing egress path.
   std::size_t reached = 0;
   std::vector<std::string> dropped_hosts;
-  for (std::size_t i = 0; i < run.targets.size() && i < client_answers.size(); ++i) {
-    const auto& r = run.targets[i];
+  for (std::size_t i = 0; i < targets.size() && i < client_answers.size(); ++i) {
+    const auto& r = targets[i].result;
     if (r.route != Route::direct || !ok(client_answers[i]) || all_private(client_answers[i]->addresses)) continue;
     if (std::ranges::any_of(r.tcp, [](const TcpAttempt& t) { return t.status == TcpStatus::connected; })) {
       ++reached;
@@ -65,7 +65,6 @@ RunSummary summarize(const RunResult& run, std::span<const DnsAnswer* const> cli
   }
   return {.no_internet_egress = reached == 0 && dropped_hosts.size() >= 2};
 }
-
 
 const Rule* find_rule(std::string_view code) {
   for (const auto& rule : rules())

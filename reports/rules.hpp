@@ -38,11 +38,10 @@ struct TargetView {
 
 /// What a run-level rule sees.
 struct RunView {
-  const RunResult& run;
-  const std::vector<TargetContext>& contexts;
+  std::span<const ReportTarget> targets;
   const EnvironmentFacts& env;
   const WorkspaceMetadata& workspace;
-  /// Parallel to run.targets: the answer each client acted on (see client_answer), worked out once.
+  /// Parallel to `targets`: the answer each client acted on (see client_answer), worked out once.
   std::span<const DnsAnswer* const> client_answers;
 };
 
@@ -54,7 +53,7 @@ struct Match {
   std::string key;                   ///< matches of one rule with equal keys share one finding
   std::vector<Placeholder> values;   ///< fill the templates; values that differ within a group are listed
   std::string detail;                ///< this target's part of {details}
-  std::vector<std::string> targets;  ///< run-level rules: the targets the finding names
+  std::vector<std::size_t> targets;  ///< run-level rules: the targets the finding names (indices into RunView::targets)
   bool claims = false;               ///< run-level rules: those targets are explained; no per-target rule looks at them
   /// Run-level rules: the level when it depends on the evidence (a silent second DNS server only slows
   /// lookups; a silent first one fails them); unset: the row's level.
@@ -85,8 +84,8 @@ struct Rule {
 /// every source but "azure-dns") with a definitive answer; nullptr when none answered.
 const DnsAnswer* client_answer(const TargetResult& result, const EnvironmentFacts& env);
 
-/// The run-wide facts some rules need. `client_answers` is parallel to run.targets (nullptr: none).
-RunSummary summarize(const RunResult& run, std::span<const DnsAnswer* const> client_answers);
+/// The run-wide facts some rules need. `client_answers` is parallel to `targets` (nullptr: none).
+RunSummary summarize(std::span<const ReportTarget> targets, std::span<const DnsAnswer* const> client_answers);
 
 /// Every rule, in evaluation order: per target, the first matching row (that is not `also`) explains it,
 /// so causes in earlier phases hide their symptoms in later ones.

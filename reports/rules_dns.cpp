@@ -181,8 +181,8 @@ std::optional<Match> silent_resolvers(const RunView& v) {
     const auto& resolver = *client_resolvers[n];
     std::size_t asked = 0, unanswered = 0;
     std::string how;
-    for (const auto& t : v.run.targets)
-      for (const auto& a : t.dns) {
+    for (const auto& t : v.targets)
+      for (const auto& a : t.result.dns) {
         if (!same_server(a.resolver, resolver.address)) continue;
         ++asked;
         if (silent(a.status)) {
@@ -200,15 +200,15 @@ std::optional<Match> silent_resolvers(const RunView& v) {
   if (names.empty()) return std::nullopt;
   // What still answered, so the reader sees the server is the fault and not the names.
   std::size_t rescued = 0, azure_answered = 0, lost = 0;
-  for (std::size_t i = 0; i < v.run.targets.size(); ++i) {
-    const auto& t = v.run.targets[i];
+  for (std::size_t i = 0; i < v.targets.size(); ++i) {
+    const auto& t = v.targets[i].result;
     if (t.dns.empty() || t.route != Route::direct || t.hosts) continue;
     if (i < v.client_answers.size() && v.client_answers[i]) {
       ++rescued;
     } else {
       ++lost;
       // Names that no client resolver answered are this finding's; nothing else is said of them.
-      m.targets.push_back(i < v.contexts.size() ? v.contexts[i].id : target_name(t, TargetContext{}));
+      m.targets.push_back(i);
     }
     if (std::ranges::any_of(t.dns, [&](const DnsAnswer& a) {
           return is_azure_dns(a, v.env) && (a.status == DnsStatus::ok || a.status == DnsStatus::nxdomain);

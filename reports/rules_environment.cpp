@@ -45,15 +45,15 @@ std::optional<Match> clock_skew(const RunView& v) {
               {"direction", s > 0 ? "behind" : "ahead of"}};
   m.detail = fmt::format("the servers' Date headers are {} s {} this machine's clock", whole, s > 0 ? "ahead of" : "behind");
   // Certificates judged against a wrong clock fail for that reason alone: name them here, not twice.
-  for (std::size_t i = 0; i < v.run.targets.size(); ++i) {
-    const auto& t = v.run.targets[i].tls;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < v.targets.size(); ++i) {
+    const auto& t = v.targets[i].result.tls;
     if (!t || (t->status != TlsStatus::expired && t->status != TlsStatus::not_yet_valid)) continue;
-    const std::string name = i < v.contexts.size() ? target_name(v.run.targets[i], v.contexts[i])
-                                                   : target_name(v.run.targets[i], TargetContext{});
-    m.targets.push_back(name);
+    m.targets.push_back(i);
+    names.push_back(v.targets[i].context.id);
   }
-  if (!m.targets.empty())
-    m.detail += fmt::format("; certificates judged out of date because of it: {}", fmt::join(m.targets, ", "));
+  if (!names.empty())
+    m.detail += fmt::format("; certificates judged out of date because of it: {}", fmt::join(names, ", "));
   return m;
 }
 
@@ -63,9 +63,8 @@ std::optional<Match> metadata_unreachable(const RunView& v) {
   const auto& s = v.env.imds.status;
   if (s == "unreachable" || s == "no_response" || s == "rejected")
     m.detail = fmt::format("instance metadata {}{}", s, v.env.imds.detail.empty() ? "" : ": " + v.env.imds.detail);
-  for (std::size_t i = 0; i < v.run.targets.size(); ++i) {
-    const auto& r = v.run.targets[i];
-    const TargetContext c = i < v.contexts.size() ? v.contexts[i] : TargetContext{};
+  for (std::size_t i = 0; i < v.targets.size(); ++i) {
+    const auto& [c, r] = v.targets[i];
     if (!is_metadata_target(r, c) || r.deadline) continue;
     if (healthy(r) && (!r.http || c.reachable_statuses.empty() ||
                        std::ranges::find(c.reachable_statuses, r.http->code) != c.reachable_statuses.end()))
@@ -74,7 +73,7 @@ std::optional<Match> metadata_unreachable(const RunView& v) {
                                               ? fmt::format("HTTP {} {}", r.http->code, r.http->reason)
                                               : std::string("failed"));
     m.detail += fmt::format("{}{}: {}", m.detail.empty() ? "" : "; ", endpoint(r), how);
-    m.targets.push_back(target_name(r, c));
+    m.targets.push_back(i);
   }
   if (m.detail.empty()) return std::nullopt;
   return m;

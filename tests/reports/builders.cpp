@@ -216,7 +216,16 @@ std::vector<TargetContext> Scenario::contexts() const {
   return out;
 }
 
-std::vector<Finding> Scenario::findings() const { return find_findings(run(), contexts(), env, workspace); }
+std::vector<Finding> Scenario::findings() const {
+  return find_findings(report_targets(run(), contexts()), env, workspace);
+}
+
+std::vector<std::string> Scenario::names(const Finding& finding) const {
+  const auto all = report_targets(run(), contexts());
+  std::vector<std::string> out;
+  for (const std::size_t i : finding.targets) out.push_back(all.at(i).context.id);
+  return out;
+}
 
 Report Scenario::report() const {
   ReportMetadata metadata;

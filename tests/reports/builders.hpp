@@ -85,6 +85,8 @@ struct Scenario {
   RunResult run() const;
   std::vector<TargetContext> contexts() const;
   std::vector<Finding> findings() const;
+  /// The names a report gives the targets of `finding` (their ids, else host:port).
+  std::vector<std::string> names(const Finding& finding) const;
   Report report() const;
 };
 

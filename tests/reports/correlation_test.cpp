@@ -127,7 +127,7 @@ TEST_CASE("one intercepting CA across Azure and package hosts is one finding nam
             .tls(TlsStatus::untrusted_issuer, std::string(kInspectionIssuer)));
   const auto f = s.findings();
   REQUIRE(codes(f) == Codes{"VND-TLS-001"});
-  CHECK(f[0].targets == std::vector<std::string>{"pypi", "arm"});
+  CHECK(s.names(f[0]) == std::vector<std::string>{"pypi", "arm"});
   CHECK_THAT(f[0].evidence, Catch::Contains("pip and conda installs fail"));
   CHECK_THAT(f[0].evidence, Catch::Contains("the az CLI and the Azure ML SDK fail"));
 }
@@ -158,7 +158,7 @@ TEST_CASE("one cause on a required and a situational target is one finding, at t
   const auto f = s.findings();
   REQUIRE(f.size() == 1);
   CHECK(f[0].level == Level::error);
-  CHECK(f[0].targets == std::vector<std::string>{"pypi", "arm"});
+  CHECK(s.names(f[0]) == std::vector<std::string>{"pypi", "arm"});
 }
 
 TEST_CASE("errors come first, then warnings", "[correlation]") {
@@ -169,9 +169,9 @@ TEST_CASE("errors come first, then warnings", "[correlation]") {
   const auto f = s.findings();
   REQUIRE(f.size() == 2);
   CHECK(f[0].level == Level::error);
-  CHECK(f[0].targets == std::vector<std::string>{"arm"});
+  CHECK(s.names(f[0]) == std::vector<std::string>{"arm"});
   CHECK(f[1].level == Level::warning);
-  CHECK(f[1].targets == std::vector<std::string>{"pypi"});
+  CHECK(s.names(f[1]) == std::vector<std::string>{"pypi"});
 }
 
 TEST_CASE("a Warning of an earlier phase never hides an Error of a later one on the same target", "[correlation]") {
@@ -195,7 +195,8 @@ TEST_CASE("the planted faults of the end-to-end scenario give exactly their find
   CHECK(codes(r.findings) ==
         Codes{"VND-DNS-013", "VND-DNS-004", "VND-PXY-001", "VND-NET-003", "VND-TLS-001"});
   std::set<std::string> named;
-  for (const auto& f : r.findings) named.insert(f.targets.begin(), f.targets.end());
+  for (const auto& f : r.findings)
+    for (const auto& name : target_names(r, f)) named.insert(name);
   CHECK(named == std::set<std::string>{"storage.blob", "keyvault", "storage.file.smb", "pypi", "arm"});
   CHECK(exit_code(r) == 1);
   for (const auto& f : r.findings) {

@@ -65,8 +65,8 @@ Report sensitive_report() {
   Report report = s.report();
   report.metadata.run.hostname = "jumpbox-contoso-7";
   report.metadata.run.user = "alice";
-  report.run.targets.back().proxy->headers = {{"Proxy-Authenticate", "Basic realm=\"corp\""},
-                                              {"Proxy-Authorization", "Basic YWxpY2U6U3VwM3JTM2NyZXQ="}};
+  report.targets.back().result.proxy->headers = {{"Proxy-Authenticate", "Basic realm=\"corp\""},
+                                                     {"Proxy-Authorization", "Basic YWxpY2U6U3VwM3JTM2NyZXQ="}};
   return report;
 }
 
@@ -151,7 +151,7 @@ TEST_CASE("secret scrubbing of single strings", "[redact]") {
 TEST_CASE("accounts every machine has are not treated as identifying", "[redact]") {
   Report report = sensitive_report();
   report.metadata.run.user = "root";
-  report.run.targets[0].tls->chain[0].issuer = "CN=DigiCert Global Root G2,O=DigiCert Inc,C=US";
+  report.targets[0].result.tls->chain[0].issuer = "CN=DigiCert Global Root G2,O=DigiCert Inc,C=US";
   const auto json = render_json(redact(report));
   CHECK_THAT(json, Catch::Contains("DigiCert Global Root G2"));
   CHECK_THAT(json, Catch::Contains("\"user\": \"root\""));

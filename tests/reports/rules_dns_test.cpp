@@ -237,7 +237,7 @@ TEST_CASE("VND-DNS-009: a DNS server that does not answer, once for every name",
   const auto f = s.findings();
   REQUIRE(codes(f) == Codes{"VND-DNS-009"});
   CHECK(f[0].title == "DNS server 10.0.0.4:53 does not answer");
-  CHECK(f[0].targets == std::vector<std::string>{"a.blob.core.windows.net", "b.blob.core.windows.net"});
+  CHECK(s.names(f[0]) == std::vector<std::string>{"a.blob.core.windows.net", "b.blob.core.windows.net"});
   CHECK_THAT(f[0].fix, Catch::Contains("Allow UDP and TCP 53 from this subnet to 10.0.0.4:53"));
 }
 

@@ -205,7 +205,7 @@ TEST_CASE("VND-NET-006: every public destination dropped is a missing egress pat
   s.add(arm().tcp(TcpStatus::timeout)).add(entra().tcp(TcpStatus::timeout)).add(workspace_api().works());
   const auto f = s.findings();
   REQUIRE(codes(f) == Codes{"VND-NET-006"});
-  CHECK(f[0].targets == std::vector<std::string>{"arm", "entra"});
+  CHECK(s.names(f[0]) == std::vector<std::string>{"arm", "entra"});
 }
 
 TEST_CASE("VND-NET-006 stays silent when some public destination is reached", "[rules][path]") {
@@ -259,7 +259,7 @@ TEST_CASE("VND-ENV-002: a clock minutes off, which also explains out-of-date cer
   const auto f = s.findings();
   REQUIRE(codes(f) == Codes{"VND-ENV-002"});
   CHECK(f[0].title == "This machine's clock is 12 min 34 s behind the servers'");
-  CHECK(f[0].targets == std::vector<std::string>{"arm"});
+  CHECK(s.names(f[0]) == std::vector<std::string>{"arm"});
   env.clock_skew_seconds = 30;  // within the threshold
   CHECK(report_with(env).findings.empty());
 }
@@ -281,7 +281,7 @@ TEST_CASE("VND-ENV-003: a failing metadata target is that finding, not a dropped
   s.add(imds().tcp(TcpStatus::timeout, "169.254.169.254"));
   const auto f = s.findings();
   REQUIRE(codes(f) == Codes{"VND-ENV-003"});
-  CHECK(f[0].targets == std::vector<std::string>{"imds"});
+  CHECK(s.names(f[0]) == std::vector<std::string>{"imds"});
   CHECK(f[0].evidence == "169.254.169.254:80: TCP 80 timeout");
   Scenario ok;
   ok.add(imds().tcp(TcpStatus::connected, "169.254.169.254").http(200));
