@@ -28,11 +28,21 @@ ExitStatus input_error(const std::string& message, const char* command) {
 
 }  // namespace
 
-DiscoverySettings discovery_settings_for(const Plan& plan, const CheckCommand& command) {
+std::variant<ProxySettings, OptionError> effective_proxy(const Plan& plan, const CheckCommand& command, EnvLookup env) {
+  auto proxy = proxy_from_options(command.common, env);
+  if (std::holds_alternative<OptionError>(proxy) || command.given.contains("--proxy") || !plan.proxy) return proxy;
+  ProxySettings configured = *plan.proxy;  // the config file's, in place of the variables
+  if (command.common.no_proxy) configured.no_proxy = parse_no_proxy(*command.common.no_proxy);
+  return configured;
+}
+
+DiscoverySettings discovery_settings_for(const Plan& plan, const CheckCommand& command, EnvLookup env) {
   auto settings = discovery_settings(plan);
   if (command.given.contains("--resolv-conf")) settings.paths.resolv_conf = command.common.resolv_conf;
   if (command.given.contains("--hosts-file")) settings.paths.hosts_file = command.common.hosts_file;
   if (command.given.contains("--ca-file")) settings.arm.ca_file = command.common.ca_file;
+  // Resource Manager is reached the way the probes are; an unusable proxy is reported by check_settings.
+  if (auto proxy = effective_proxy(plan, command, env); auto* p = std::get_if<ProxySettings>(&proxy)) settings.arm.proxy = *p;
   return settings;
 }
 
@@ -62,10 +72,9 @@ std::variant<CheckSettings, OptionError> check_settings(const Plan& plan, const 
     options.resolvers.insert(options.resolvers.end(), comparison.begin(), comparison.end());
   }
   if (options.resolvers.empty()) return OptionError{"no DNS server to ask: name one with --dns-server"};
-  if (!given("--proxy") && plan.proxy) {
-    options.proxy = *plan.proxy;
-    if (command.common.no_proxy) options.proxy.no_proxy = parse_no_proxy(*command.common.no_proxy);
-  }
+  auto proxy = effective_proxy(plan, command, env);
+  if (auto* error = std::get_if<OptionError>(&proxy)) return *error;
+  options.proxy = std::get<ProxySettings>(std::move(proxy));
 
   // The command line's ranges first, then what discovery knows (config, Azure Resource Manager), once each.
   CheckSettings settings;
@@ -95,7 +104,7 @@ ExitStatus run_check_command(const CheckCommand& command) {
   auto parsed = plan_from_inputs(command.inputs, &process_env);
   if (auto* error = std::get_if<InputError>(&parsed)) return input_error(error->to_string(), "check");
   const auto& plan = std::get<Plan>(parsed);
-  auto environment = discover_environment(discovery_settings_for(plan, command), plan, &process_env);
+  auto environment = discover_environment(discovery_settings_for(plan, command, &process_env), plan, &process_env);
   auto merged = check_settings(plan, environment, command, &process_env);
   if (auto* error = std::get_if<OptionError>(&merged)) return input_error(error->message, "check");
   auto& settings = std::get<CheckSettings>(merged);

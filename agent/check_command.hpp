@@ -14,7 +14,11 @@ ExitStatus run_check_command(const CheckCommand& command);
 ExitStatus run_targets_command(const TargetsCommand& command);
 
 /// Where discovery looks: the plan's (config file's) paths, overridden by the command line.
-DiscoverySettings discovery_settings_for(const Plan& plan, const CheckCommand& command);
+DiscoverySettings discovery_settings_for(const Plan& plan, const CheckCommand& command, EnvLookup env);
+
+/// The proxy the check uses, for the probes and for Resource Manager alike: --proxy, else the config's,
+/// else the variables (curl's rules); --no-proxy replaces the bypass list.
+std::variant<ProxySettings, OptionError> effective_proxy(const Plan& plan, const CheckCommand& command, EnvLookup env);
 
 /// What one check uses, merged once (defaults, then the config file, then the environment, then the command
 /// line): the engine's options, and the VNet's ranges with their sources. The report's facts are drawn from

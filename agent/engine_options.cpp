@@ -39,8 +39,15 @@ std::variant<EngineOptions, OptionError> make_engine_options(const CommonOptions
     out.vnet.push_back(*cidr);
   }
 
+  auto proxy = proxy_from_options(o, env);
+  if (auto* error = std::get_if<OptionError>(&proxy)) return *error;
+  out.proxy = std::get<ProxySettings>(std::move(proxy));
+  return out;
+}
+
+std::variant<ProxySettings, OptionError> proxy_from_options(const CommonOptions& o, EnvLookup env) {
   std::vector<std::string> errors;
-  out.proxy = proxy_settings_from_env(env, &errors);
+  ProxySettings out = proxy_settings_from_env(env, &errors);
   // The variable is named, its value is not: a malformed proxy URL often holds a password.
   if (!errors.empty()) {
     const auto& error = errors.front();
@@ -50,10 +57,10 @@ std::variant<EngineOptions, OptionError> make_engine_options(const CommonOptions
     std::string why;
     auto url = ProxyUrl::parse(o.proxy, &why);
     if (!url) return OptionError{"--proxy: " + why};
-    out.proxy.https_proxy = out.proxy.http_proxy = *url;
-    out.proxy.origin = "--proxy";
+    out.https_proxy = out.http_proxy = *url;
+    out.origin = "--proxy";
   }
-  if (o.no_proxy) out.proxy.no_proxy = parse_no_proxy(*o.no_proxy);
+  if (o.no_proxy) out.no_proxy = parse_no_proxy(*o.no_proxy);
   return out;
 }
 

@@ -20,6 +20,10 @@ struct OptionError {
 std::variant<EngineOptions, OptionError> make_engine_options(const CommonOptions& options, EnvLookup env,
                                                              bool read_resolv_conf = true);
 
+/// The proxy of the options alone: --proxy, else the variables (curl's rules); --no-proxy replaces the
+/// bypass list. An unusable variable is an error naming it, never quoting its value.
+std::variant<ProxySettings, OptionError> proxy_from_options(const CommonOptions& options, EnvLookup env);
+
 /// The real environment, for `make_engine_options`.
 std::optional<std::string> process_env(const char* name);
 

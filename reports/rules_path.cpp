@@ -157,14 +157,14 @@ constexpr Rule kRows[] = {
      .doc_url = kDocTraining, .failure_modes = "F25 F26"},
 
     {.code = "VND-NET-001", .level = error, .category = "networkSecurityRule", .check = "tcp",
-     .title = "TCP port {port} is dropped on the way to {count} host{s}", .on_target = tcp_dropped,
+     .title = "TCP {port} dropped on the way to {count} host{s}", .on_target = tcp_dropped,
      .evidence = "no answer to the connection: {details}",
      .fix = "An NSG rule, a firewall or a route to nowhere drops the packets: check the effective security rules "
             "and effective routes of this machine's NIC, and allow outbound TCP {port} to {hosts}.",
      .doc_url = kDocFirewall, .failure_modes = "F12 F20 F24 F26"},
 
     {.code = "VND-NET-002", .level = error, .category = "networkSecurityRule", .check = "tcp",
-     .title = "TCP port {port} is refused by {count} host{s}", .on_target = tcp_refused,
+     .title = "TCP {port} refused by {count} host{s}", .on_target = tcp_refused,
      .evidence = "the connection was reset: {details}",
      .fix = "A firewall rejects the connection, or nothing listens at that address: check the firewall rules for "
             "TCP {port}, and for a private endpoint that it is approved and its address current.",

@@ -98,10 +98,10 @@ Environment discover_environment(const DiscoverySettings& settings, const Plan& 
   // for the VNet (it stays in imds.info->subnets as "this machine's subnet").
   for (const auto& range : plan.vnet) add_range(e.vnet, range, kConfigSource);
   // Then the VNet's own address space and its peerings, from Resource Manager with this VM's managed
-  // identity: the one source that knows the whole VNet without being told. Reached the way clients reach
-  // it (their proxy variables, unless the settings name a proxy).
+  // identity: the one source that knows the whole VNet without being told. Reached the way the probes
+  // reach their targets: the settings' proxy when the caller chose one, else the proxy variables.
   auto arm_settings = settings;
-  if (!plan.proxy) arm_settings.arm.proxy = proxy_settings_from_env(env, nullptr);
+  if (arm_settings.arm.proxy.origin.empty()) arm_settings.arm.proxy = proxy_settings_from_env(env, nullptr);
   e.arm = read_vnet_ranges(arm_settings, e.imds);
   if (e.arm.status == ArmVnetStatus::ok) {
     const std::string vnet_source = "Azure Resource Manager: VNet " + e.arm.vnet_name;

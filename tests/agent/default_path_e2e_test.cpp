@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/agent/customer_vnet.hpp"
+#include "tests/support/tinyproxy.hpp"
 
 using namespace vnetdiag::testing;
 using nlohmann::json;
@@ -192,6 +193,21 @@ TEST_CASE("with the VNet's ranges from Resource Manager, a stale record is place
   CHECK(f["code"] == "VND-NET-007");
   CHECK(contains(f["evidence"], "inside the VNet's ranges"));
   CHECK(v.exit_code == 1);
+}
+
+TEST_CASE("with --proxy, Resource Manager is read through that proxy, as the probes are", "[e2e][default-path][arm][proxy][netns]") {
+  CustomerVnet vnet(CustomerFault::none, ArmAccess::reader);
+  Tinyproxy proxy(TinyproxyConfig{}, vnet.dir);
+  // The probes' hosts bypass it, so its log holds what else went through it.
+  std::string bypass;
+  for (const auto& h : vnet.hosts) bypass += (bypass.empty() ? "" : ",") + h.host;
+  auto r = run_vnetdiag(vnet.args({"--format", "json", "--proxy", proxy.url(), "--no-proxy", bypass}),
+                        std::chrono::seconds(90));
+  const auto report = json::parse(json_part(r.output));
+  INFO(proxy.log_tail());
+  CHECK(report["environment"]["vnetCidrs"] == json::array({CustomerVnet::vnet_space(), CustomerVnet::hub_space()}));
+  CHECK(report["environment"]["proxy"]["origin"] == "--proxy");
+  CHECK(proxy.log_tail().find("CONNECT " + CustomerVnet::arm_ip()) != std::string::npos);
 }
 
 TEST_CASE("Resource Manager denying the VNet read leaves the ranges unknown, said in one line, with no finding",

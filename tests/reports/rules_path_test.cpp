@@ -146,16 +146,27 @@ TargetBuilder public_arm() {
 TEST_CASE("VND-NET-001: a dropped port to a public service", "[rules][path]") {
   const auto f = findings_of(public_arm().tcp(TcpStatus::timeout));
   REQUIRE(codes(f) == Codes{"VND-NET-001"});
-  CHECK(f[0].title == "TCP port 443 is dropped on the way to 1 host");
+  CHECK(f[0].title == "TCP 443 dropped on the way to 1 host");
   CHECK(f[0].category == "networkSecurityRule");
   CHECK_THAT(f[0].evidence, Catch::Contains("management.azure.com:443 (4.150.240.10) timeout"));
   CHECK(findings_of(public_arm().works()).empty());
 }
 
+TEST_CASE("VND-NET-001: one host dropped on two ports is one finding naming both ports", "[rules][path]") {
+  Scenario s;
+  s.add(public_arm().tcp(TcpStatus::timeout));
+  s.add(target("management.azure.com", 80).id("arm.http").category("others").expect_public().custom_dns()
+            .address("4.150.240.10").tcp(TcpStatus::timeout));
+  const auto f = s.findings();
+  REQUIRE(codes(f) == Codes{"VND-NET-001"});
+  CHECK(f[0].title == "TCP 443, 80 dropped on the way to 1 host");
+  CHECK(s.names(f[0]) == std::vector<std::string>{"arm", "arm.http"});
+}
+
 TEST_CASE("VND-NET-002: a refused port", "[rules][path]") {
   const auto f = findings_of(public_arm().tcp(TcpStatus::refused));
   REQUIRE(codes(f) == Codes{"VND-NET-002"});
-  CHECK(f[0].title == "TCP port 443 is refused by 1 host");
+  CHECK(f[0].title == "TCP 443 refused by 1 host");
   CHECK(findings_of(public_arm().works()).empty());
 }
 
