@@ -1,18 +1,18 @@
 #include "agent/check_command.hpp"
 
 #include <fmt/format.h>
-
-#include <algorithm>
-#include <iostream>
-
-#include "agent/plan/cloud.hpp"
-#include "agent/plan/input_error.hpp"
-#include "agent/runner.hpp"
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iostream>
 
+#include "agent/discovery/arm_vnet.hpp"
+#include "agent/inputs.hpp"
+#include "agent/plan/cloud.hpp"
+#include "agent/plan/input_error.hpp"
 #include "agent/report_inputs.hpp"
+#include "agent/runner.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/findings.hpp"
 #include "reports/redact.hpp"
@@ -24,6 +24,47 @@ namespace {
 ExitStatus input_error(const std::string& message, const char* command) {
   fmt::print(stderr, "vnetdiag: {}\n{}", message, usage_text(command));
   return ExitStatus::usage;
+}
+
+/// The bearer token of an `az account get-access-token` file. The error never quotes the file: it may
+/// hold the token.
+std::variant<std::string, OptionError> read_arm_token(const std::string& file) {
+  auto text = read_input_file(file);
+  if (auto* error = std::get_if<InputError>(&text)) return OptionError{error->to_string()};
+  std::string why;
+  auto token = parse_az_access_token(std::get<std::string>(text), why);
+  if (!token) return OptionError{"--arm-token-file " + file + ": " + why};
+  return std::move(*token);
+}
+
+/// A CLI v2 workspace document carries no workspace GUID, and without it the workspace's own private
+/// endpoint names cannot be built: Resource Manager has it. The plan again with what it says, or nullopt
+/// (with a note saying why) when it cannot be read.
+std::optional<Plan> plan_with_workspace_from_arm(const Plan& plan, const CheckCommand& command,
+                                                 const DiscoverySettings& discovery, Environment& environment) {
+  if (!plan.workspace || !plan.workspace->workspace_id.empty()) return std::nullopt;
+  const auto id = workspace_resource_id(*plan.workspace);
+  if (id.empty()) return std::nullopt;
+  auto note = [&](std::string text) { environment.notes.push_back({"workspace", std::move(text)}); };
+  const auto read = read_workspace(discovery, plan.cloud, id);
+  if (read.status != ArmVnetStatus::ok) {
+    note("the workspace GUID is not in the inputs, and Azure Resource Manager could not give it (" +
+         std::string(to_string(read.status)) + (read.detail.empty() ? "" : ": " + read.detail) +
+         "): the workspace's own private endpoint names are not checked");
+    return std::nullopt;
+  }
+  auto fetched = parse_workspace_json(read.body, "Azure Resource Manager");
+  if (auto* error = std::get_if<InputError>(&fetched)) {
+    note("Azure Resource Manager's workspace document is not usable: " + error->to_string());
+    return std::nullopt;
+  }
+  auto replanned = plan_from_inputs(command.inputs, &process_env, std::get<WorkspaceInfo>(fetched));
+  if (auto* error = std::get_if<InputError>(&replanned)) {
+    note("Azure Resource Manager's workspace document disagrees with the inputs: " + error->to_string());
+    return std::nullopt;
+  }
+  note("the workspace GUID was read from Azure Resource Manager (the inputs lack it)");
+  return std::get<Plan>(std::move(replanned));
 }
 
 }  // namespace
@@ -103,17 +144,32 @@ ExitStatus run_targets_command(const TargetsCommand& command) {
 ExitStatus run_check_command(const CheckCommand& command) {
   auto parsed = plan_from_inputs(command.inputs, &process_env);
   if (auto* error = std::get_if<InputError>(&parsed)) return input_error(error->to_string(), "check");
-  const auto& plan = std::get<Plan>(parsed);
-  auto environment = discover_environment(discovery_settings_for(plan, command, &process_env), plan, &process_env);
+  auto plan = std::get<Plan>(std::move(parsed));
+  auto discovery = discovery_settings_for(plan, command, &process_env);
+  if (!command.arm_token_file.empty()) {
+    auto token = read_arm_token(command.arm_token_file);
+    if (auto* error = std::get_if<OptionError>(&token)) return input_error(error->message, "check");
+    discovery.arm.token = std::get<std::string>(std::move(token));
+  }
+  auto environment = discover_environment(discovery, plan, &process_env);
+  if (auto replanned = plan_with_workspace_from_arm(plan, command, discovery, environment)) {
+    plan = std::move(*replanned);
+    refresh_hosts_overrides(environment, discovery, plan);  // the new names may be pinned too
+  }
   auto merged = check_settings(plan, environment, command, &process_env);
   if (auto* error = std::get_if<OptionError>(&merged)) return input_error(error->message, "check");
   auto& settings = std::get<CheckSettings>(merged);
 
   std::vector<ProbeTarget> targets;
   std::vector<TargetContext> contexts;
+  std::vector<UncheckedTarget> unchecked;  // counted and named in the verdict, never dropped
   for (const auto& t : plan.targets) {
     // Discovery has already asked the metadata service; once per run is enough (it limits clients to 5/s).
-    if (!probed(t) || (t.id == "imds" && environment.imds.status != ImdsStatus::not_asked)) continue;
+    if (t.id == "imds" && environment.imds.status != ImdsStatus::not_asked) continue;
+    if (!probed(t)) {
+      unchecked.push_back({context_of(t), t.probe.host, t.probe.port, t.not_testable, t.manual_check});
+      continue;
+    }
     targets.push_back(t.probe);
     contexts.push_back(context_of(t));
   }
@@ -136,7 +192,7 @@ ExitStatus run_check_command(const CheckCommand& command) {
   add_clock_skew(environment, run, std::chrono::system_clock::now());
 
   auto report = build_report(metadata_of(plan, run, started_at), facts_of(environment, plan, settings), std::move(run),
-                             std::move(contexts));
+                             std::move(contexts), std::move(unchecked));
   if (command.outputs.redact) report = redact(std::move(report));
 
   // Files first, each written whole or not at all: a ticket never gets half a report.

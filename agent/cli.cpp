@@ -14,11 +14,12 @@ namespace {
 
 constexpr const char* kExitCodes =
     "Exit status:\n"
-    "  0  healthy: every check passed\n"
+    "  0  healthy: every required target was checked and every check passed\n"
     "  1  at least one Error (probe: at least one target failed)\n"
     "  2  Warnings only\n"
     "  3  bad arguments or input; nothing was probed\n"
-    "  4  incomplete: the deadline was reached, the run was interrupted, or a report file could not be written\n";
+    "  4  incomplete: the deadline was reached, the run was interrupted, or a report file could not be written\n"
+    "  5  no Error, but required targets were not checked for want of an input (check: listed under 'Not checked')\n";
 
 void add_common(CLI::App& app, CommonOptions& o) {
   app.add_option("--dns-server", o.dns_servers, "Ask this DNS server (IP[:PORT], [IPv6]:PORT); repeatable. "
@@ -131,6 +132,10 @@ Invocation parse_command_line(int argc, const char* const* argv) {
       ->type_name("FILE");
   check_app->add_option("--prometheus", out.prometheus_file,
                         "Also write Prometheus text-format metrics (for a node-exporter textfile collector) to FILE")
+      ->type_name("FILE");
+  check_app->add_option("--arm-token-file", check.arm_token_file,
+                        "Read Azure Resource Manager with this token (the JSON of 'az account get-access-token') instead "
+                        "of the managed identity's: the workspace when its document lacks the GUID, the VNet's ranges")
       ->type_name("FILE");
   check_app->add_flag("-q,--quiet", out.quiet, "Print only the verdict and the errors");
   check_app->add_flag("--redact", out.redact,

@@ -56,6 +56,9 @@ struct CheckCommand {
   CommonOptions common;
   PlanInputs inputs;
   ReportOutputs outputs;
+  /// --arm-token-file FILE: the output of `az account get-access-token`, for Resource Manager reads in place
+  /// of the managed identity's token.
+  std::string arm_token_file;
   std::set<std::string> given;  ///< common options set on the command line: they override the config file
 };
 

@@ -9,6 +9,7 @@ enum class ExitStatus : int {
   warnings = 2,    ///< Warnings only
   usage = 3,       ///< bad arguments or input; nothing was probed
   incomplete = 4,  ///< the global deadline was hit, or the run was interrupted
+  unchecked = 5,   ///< no Error, but required targets could not be checked for want of an input
 };
 
 constexpr int exit_code(ExitStatus status) { return static_cast<int>(status); }

@@ -5,7 +5,7 @@
 
 namespace vnetdiag {
 
-Parsed<Plan> plan_from_inputs(const PlanInputs& inputs, EnvLookup env) {
+Parsed<Plan> plan_from_inputs(const PlanInputs& inputs, EnvLookup env, const std::optional<WorkspaceInfo>& fetched) {
   Config config;
   if (!inputs.config_file.empty()) {
     auto text = read_input_file(inputs.config_file);
@@ -41,6 +41,12 @@ Parsed<Plan> plan_from_inputs(const PlanInputs& inputs, EnvLookup env) {
     auto from_env = workspace_from_environment(env);
     if (auto* error = std::get_if<InputError>(&from_env)) return *error;
     workspace = std::get<std::optional<WorkspaceInfo>>(std::move(from_env));
+  }
+
+  if (workspace && fetched) {
+    auto merged = merge_workspace(*workspace, *fetched);
+    if (auto* error = std::get_if<InputError>(&merged)) return *error;
+    workspace = std::get<WorkspaceInfo>(std::move(merged));
   }
 
   std::optional<Cloud> requested;

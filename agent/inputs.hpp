@@ -18,7 +18,8 @@ struct PlanInputs {
 
 /// Reads the inputs and builds the plan. The document and the flags are merged (flags fill gaps; a
 /// contradiction is an error); when neither names a workspace, a compute instance's environment is used.
-/// Errors name the file and line/column or the flag: exit 3, nothing probed.
-Parsed<Plan> plan_from_inputs(const PlanInputs& inputs, EnvLookup env);
+/// Errors name the file and line/column or the flag: exit 3, nothing probed. `fetched` (the workspace as
+/// Resource Manager describes it) fills what the inputs lack, such as the GUID a CLI v2 document omits.
+Parsed<Plan> plan_from_inputs(const PlanInputs& inputs, EnvLookup env, const std::optional<WorkspaceInfo>& fetched = std::nullopt);
 
 }  // namespace vnetdiag

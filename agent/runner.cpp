@@ -5,6 +5,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 
+#include <spdlog/spdlog.h>
+
 namespace vnetdiag {
 
 RunResult run_until_done(std::vector<ProbeTarget> targets, EngineOptions options, ProgressFn progress) {
@@ -16,6 +18,8 @@ RunResult run_until_done(std::vector<ProbeTarget> targets, EngineOptions options
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (!ec) engine.stop();
   });
+  // From here Ctrl-C and SIGTERM stop the probes and the report is still written.
+  spdlog::info("probing {} targets", targets.size());
   RunResult out;
   std::exception_ptr failure;
   asio::co_spawn(io, engine.run(std::move(targets)), [&](std::exception_ptr error, RunResult result) {

@@ -243,8 +243,10 @@ std::vector<ReportTarget> report_targets(RunResult&& run, std::vector<TargetCont
   return out;
 }
 
-Report build_report(ReportMetadata metadata, EnvironmentFacts env, RunResult run, std::vector<TargetContext> contexts) {
+Report build_report(ReportMetadata metadata, EnvironmentFacts env, RunResult run, std::vector<TargetContext> contexts,
+                    std::vector<UncheckedTarget> unchecked) {
   Report report;
+  report.unchecked = std::move(unchecked);
   report.metadata = std::move(metadata);
   report.env = std::move(env);
   report.run = {.deadline_hit = run.deadline_hit, .interrupted = run.interrupted, .concurrency = run.concurrency, .ms = run.ms};

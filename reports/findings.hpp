@@ -24,7 +24,9 @@ std::vector<ReportTarget> report_targets(RunResult&& run, std::vector<TargetCont
 
 /// The report of a run: its findings, whether it is incomplete (deadline or interrupt), and no credential or
 /// SAS signature anywhere in it (see remove_secrets).
-Report build_report(ReportMetadata metadata, EnvironmentFacts env, RunResult run, std::vector<TargetContext> contexts);
+/// `unchecked` are the planned targets no probe ran for: they are counted and named, never judged.
+Report build_report(ReportMetadata metadata, EnvironmentFacts env, RunResult run, std::vector<TargetContext> contexts,
+                    std::vector<UncheckedTarget> unchecked = {});
 
 /// The findings that name target `i` of the report.
 std::vector<const Finding*> findings_for(const Report& report, std::size_t i);

@@ -134,6 +134,11 @@ void visit_strings(Report& report, F&& f) {
     for (auto* s : {&c.id, &c.service, &c.category, &c.privatelink_zone, &c.doc_url}) f(*s);
     for (auto& ip : c.expected_ips) f(ip);
   }
+  for (auto& u : report.unchecked) {
+    for (auto* s : {&u.context.id, &u.context.service, &u.context.category, &u.context.privatelink_zone,
+                    &u.context.doc_url, &u.host, &u.reason})
+      f(*s);
+  }
   for (auto& finding : report.findings) {
     for (auto* s : {&finding.code, &finding.category, &finding.check, &finding.title, &finding.evidence, &finding.fix,
                     &finding.doc_url})

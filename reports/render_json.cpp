@@ -116,6 +116,17 @@ json report_json(const Report& report) {
   }
   json findings = json::array();
   for (const auto& f : report.findings) findings.push_back(finding_json(report, f));
+  json unchecked = json::array();
+  for (const auto& u : report.unchecked)
+    unchecked.push_back({{"id", u.context.id},
+                         {"host", u.host},
+                         {"port", u.port},
+                         {"service", u.context.service},
+                         {"category", u.context.category},
+                         {"required", u.context.required},
+                         {"manual", u.manual},
+                         {"reason", u.reason}});
+  const auto counts = count_unchecked(report);
   const Verdict v = verdict(report);
   return {{"schemaVersion", report.schema_version},
           {"tool", {{"name", m.tool.name}, {"version", m.tool.version}, {"commit", m.tool.commit}}},
@@ -149,9 +160,12 @@ json report_json(const Report& report) {
             {"exitCode", exit_code(report)},
             {"errors", count_findings(report, Level::error)},
             {"warnings", count_findings(report, Level::warning)},
-            {"information", count_findings(report, Level::information)}}},
+            {"information", count_findings(report, Level::information)},
+            {"checked", report.targets.size()},
+            {"notChecked", {{"required", counts.required}, {"situational", counts.situational}, {"manual", counts.manual}}}}},
           {"environment", environment_json(report.env)},
           {"targets", targets},
+          {"notChecked", unchecked},
           {"findings", findings},
           {"diagnose", diagnose_json(report)}};
 }

@@ -112,6 +112,13 @@ std::string render_junit(const Report& input) {
     for (auto& k : cases) suite.cases.push_back(std::move(k));
   }
 
+  // Planned targets no probe ran for: skipped, with the reason, so no target is silently missing.
+  for (const auto& u : report.unchecked)
+    suites[u.context.category].cases.push_back({.classname = fmt::format("vnetdiag.{}.{}", u.context.category, u.context.id),
+                                                .name = "not checked",
+                                                .state = Case::State::skipped,
+                                                .message = fmt::format("{}{}", u.manual ? "check by hand: " : "", u.reason)});
+
   // Machine-wide checks: one case per run-level rule, failed when its finding is present.
   auto& environment = suites["environment"];
   for (const auto& rule : rules()) {

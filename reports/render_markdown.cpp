@@ -73,6 +73,15 @@ std::string render_markdown(const Report& input) {
     }
   }
 
+  if (!report.unchecked.empty()) {
+    out += "\n## Not checked\n\n";
+    out += row({"Target", "Host:port", "Required", "Why"});
+    out += row({"---", "---", "---", "---"});
+    for (const auto& u : report.unchecked)
+      out += row({md(u.context.id), md(fmt::format("{}:{}", u.host, u.port)),
+                  u.manual ? "check by hand" : u.context.required ? "yes" : "no", md(u.reason)});
+  }
+
   out += "\n## Targets\n\n";
   out += row({"Target", "Host:port", "Expect", "DNS", "Connect", "TLS", "HTTP", "Findings"});
   out += row({"---", "---", "---", "---", "---", "---", "---", "---"});

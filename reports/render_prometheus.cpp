@@ -83,7 +83,8 @@ std::string render_prometheus(const Report& input) {
   family(out, "vnetdiag_findings", "gauge", "Findings of the last run, per finding code.", findings);
   family(out, "vnetdiag_run_incomplete", "gauge", "1 when the last run hit its deadline or was interrupted.",
          {fmt::format("vnetdiag_run_incomplete {}\n", verdict(report) == Verdict::incomplete ? 1 : 0)});
-  family(out, "vnetdiag_run_exit_code", "gauge", "The exit code of the last run: 0 healthy, 1 errors, 2 warnings, 4 incomplete.",
+  family(out, "vnetdiag_run_exit_code", "gauge",
+         "The exit code of the last run: 0 healthy, 1 errors, 2 warnings, 4 incomplete, 5 required targets not checked.",
          {fmt::format("vnetdiag_run_exit_code {}\n", exit_code(report))});
   if (const auto started = epoch_seconds(report.metadata.run.started_at)) {
     family(out, "vnetdiag_last_run_timestamp_seconds", "gauge", "When the last run started, in Unix time.",
@@ -93,6 +94,21 @@ std::string render_prometheus(const Report& input) {
          {fmt::format("vnetdiag_run_duration_seconds {}\n", seconds(ms))});
   family(out, "vnetdiag_run_targets", "gauge", "Targets probed in the last run.",
          {fmt::format("vnetdiag_run_targets {}\n", report.targets.size())});
+  const auto unchecked = count_unchecked(report);
+  family(out, "vnetdiag_targets", "gauge",
+         "Planned targets of the last run by state: probed, untested (for want of an input) or manual (no probe can "
+         "check them).",
+         {fmt::format("vnetdiag_targets{{state=\"probed\",required=\"any\"}} {}\n", report.targets.size()),
+          fmt::format("vnetdiag_targets{{state=\"untested\",required=\"true\"}} {}\n", unchecked.required),
+          fmt::format("vnetdiag_targets{{state=\"untested\",required=\"false\"}} {}\n", unchecked.situational),
+          fmt::format("vnetdiag_targets{{state=\"manual\",required=\"any\"}} {}\n", unchecked.manual)});
+  std::vector<std::string> untested;
+  for (const auto& u : report.unchecked)
+    untested.push_back(fmt::format("vnetdiag_target_untested{{target=\"{}\",host=\"{}\",port=\"{}\",category=\"{}\",required=\"{}\",state=\"{}\"}} 1\n",
+                                   label(u.context.id), label(u.host), u.port, label(u.context.category),
+                                   u.context.required ? "true" : "false", u.manual ? "manual" : "untested"));
+  family(out, "vnetdiag_target_untested", "gauge", "A planned target the last run did not probe, and why not (state).",
+         untested);
   return out;
 }
 

@@ -26,6 +26,7 @@ std::string_view colour_of(Verdict v) {
     case Verdict::errors: return "\033[1;31m";
     case Verdict::warnings: return "\033[1;33m";
     case Verdict::incomplete: return "\033[1;35m";
+    case Verdict::unchecked: return "\033[1;33m";
   }
   return "";
 }
@@ -55,17 +56,47 @@ std::string verdict_line(const Report& report) {
   const std::string took = fmt::format("{:.1f} s", ms / 1000.0);
   std::string found = errors ? plural(errors, "error") : "";
   if (warnings) found += (found.empty() ? "" : ", ") + plural(warnings, "warning");
+  // What was not checked is said on the verdict line itself: a script that reads one line reads it too.
+  const auto unchecked = count_unchecked(report);
+  const std::string gap = unchecked.required ? "; " + plural(unchecked.required, "required target") + " not checked" : "";
+  const std::string manual = unchecked.manual ? "; " + plural(unchecked.manual, "check") + " left to you" : "";
   switch (verdict(report)) {
     case Verdict::incomplete:
-      return fmt::format("INCOMPLETE: {} after {}; {} among the {} finished",
+      return fmt::format("INCOMPLETE: {} after {}; {} among the {} finished{}",
                          report.run.interrupted ? "interrupted" : "the deadline was reached", took,
-                         found.empty() ? "no problem so far" : found, targets);
-    case Verdict::errors: return fmt::format("FAILED: {} in {} ({})", found, targets, took);
-    case Verdict::warnings: return fmt::format("WARNING: {} in {} ({})", found, targets, took);
+                         found.empty() ? "no problem so far" : found, targets, gap);
+    case Verdict::errors: return fmt::format("FAILED: {} in {} ({}){}{}", found, targets, took, gap, manual);
+    case Verdict::unchecked:
+      return fmt::format("NOT ALL CHECKED: {} not checked; {} in the {} checked ({}){}",
+                         plural(unchecked.required, "required target"), found.empty() ? "no problems" : found, targets,
+                         took, manual);
+    case Verdict::warnings: return fmt::format("WARNING: {} in {} ({}){}", found, targets, took, manual);
     case Verdict::healthy: break;
   }
-  return fmt::format("OK: {} checked, no problems found ({})", targets, took);
+  return fmt::format("OK: {} checked, no problems found ({}){}", targets, took, manual);
 }
+
+namespace {
+
+/// The planned targets no probe ran for: the required ones and the checks left to the user by name, the
+/// situational ones counted (they are all in the JSON report).
+std::string unchecked_section(const Report& report, bool c) {
+  if (report.unchecked.empty()) return "";
+  std::string out = "\n" + paint("Not checked", kBold, c) + "\n";
+  std::size_t situational = 0;
+  for (const auto& u : report.unchecked) {
+    if (!u.manual && !u.context.required) {
+      ++situational;
+      continue;
+    }
+    out += fmt::format("  {:<9}{}  {}:{}: {}\n", u.manual ? "BY HAND" : "REQUIRED", u.context.id, u.host, u.port, u.reason);
+  }
+  if (situational > 0)
+    out += fmt::format("  ({} not checked, listed in the JSON report)\n", plural(situational, "situational target"));
+  return out;
+}
+
+}  // namespace
 
 std::string render_terminal(const Report& input, const TerminalOptions& options) {
   Report report = input;
@@ -104,6 +135,7 @@ std::string render_terminal(const Report& input, const TerminalOptions& options)
       if (!f.doc_url.empty()) out += fmt::format("           docs:     {}\n", f.doc_url);
     }
   }
+  out += unchecked_section(report, c);
   if (!report.targets.empty()) out += "\n" + target_table(report);
   out += "\n" + environment_block(report.env);
   if (report.redacted) out += "\n(redacted: identifying values are replaced by placeholders)\n";

@@ -30,6 +30,7 @@ std::string_view to_string(Verdict verdict) {
     case Verdict::errors: return "errors";
     case Verdict::warnings: return "warnings";
     case Verdict::incomplete: return "incomplete";
+    case Verdict::unchecked: return "unchecked";
   }
   return "incomplete";
 }
@@ -42,11 +43,23 @@ Verdict verdict(const Report& report) {
     return std::ranges::any_of(report.findings, [&](const Finding& f) { return f.level == level; });
   };
   if (has(Level::error)) return Verdict::errors;
+  // OK is a promise that every required target was really checked; Warnings do not outweigh the gap.
+  if (count_unchecked(report).required > 0) return Verdict::unchecked;
   if (has(Level::warning)) return Verdict::warnings;
   return Verdict::healthy;
 }
 
 int exit_code(const Report& report) { return static_cast<int>(verdict(report)); }
+
+UncheckedCounts count_unchecked(const Report& report) {
+  UncheckedCounts out;
+  for (const auto& u : report.unchecked) {
+    if (u.manual) ++out.manual;
+    else if (u.context.required) ++out.required;
+    else ++out.situational;
+  }
+  return out;
+}
 
 std::vector<std::string> target_names(const Report& report, const Finding& finding) {
   std::vector<std::string> out;

@@ -212,10 +212,11 @@ struct Finding {
 
 /// The overall outcome, in exit-code order.
 enum class Verdict : std::uint8_t {
-  healthy = 0,     ///< no Error or Warning
+  healthy = 0,     ///< no Error or Warning, and every required target checked
   errors = 1,      ///< at least one Error
-  warnings = 2,    ///< Warnings only
+  warnings = 2,    ///< Warnings only, every required target checked
   incomplete = 4,  ///< the deadline was hit or the run was interrupted (takes precedence)
+  unchecked = 5,   ///< no Error, but required targets were not checked for want of an input
 };
 
 /// "healthy", "errors", "warnings", "incomplete".
@@ -225,6 +226,16 @@ std::string_view to_string(Verdict verdict);
 struct ReportTarget {
   TargetContext context;  ///< its id is the target's name in findings and renderers
   TargetResult result;
+};
+
+/// A planned target no probe ran for, and why: what the verdict cannot vouch for.
+struct UncheckedTarget {
+  TargetContext context;
+  std::string host;         ///< may be a wildcard or hold a placeholder ("*.data.mcr.microsoft.com", "<ci>.…")
+  std::uint16_t port = 0;
+  std::string reason;       ///< "no compute instance is named: give --compute-instance"
+  /// No probe can check it whatever the inputs (UDP 5831): a check left to the user, not a missing input.
+  bool manual = false;
 };
 
 /// How the probing went as a whole (each target's evidence is in its ReportTarget).
@@ -242,17 +253,27 @@ struct Report {
   EnvironmentFacts env;
   RunStats run;
   std::vector<ReportTarget> targets;    ///< in plan order
+  std::vector<UncheckedTarget> unchecked;  ///< planned but not probed, in plan order
   std::vector<Finding> findings;        ///< errors first, then warnings, then information
   bool incomplete = false;              ///< the deadline was hit or the run was interrupted
   bool redacted = false;                ///< `redact` has replaced identifying values with placeholders
 };
 
-/// The verdict of a report: incomplete, else errors, else warnings, else healthy.
+/// The verdict of a report: incomplete, else errors, else unchecked (a required target not checked for
+/// want of an input), else warnings, else healthy. A check no probe can make (UDP) never stands in the way.
 Verdict verdict(const Report& report);
 
-/// The process exit code: 0 healthy, 1 at least one Error, 2 Warnings only, 4 incomplete.
-/// (3, usage or input error, is the agent's: no report exists then.)
+/// The process exit code: 0 healthy, 1 at least one Error, 2 Warnings only, 4 incomplete, 5 required
+/// targets not checked. (3, usage or input error, is the agent's: no report exists then.)
 int exit_code(const Report& report);
+
+/// How many planned targets were not checked.
+struct UncheckedCounts {
+  std::size_t required = 0;     ///< required, for want of an input: these keep the verdict from OK
+  std::size_t situational = 0;  ///< situational, for want of an input
+  std::size_t manual = 0;       ///< no probe can check them: left to the user
+};
+UncheckedCounts count_unchecked(const Report& report);
 
 /// The names (ids) of the targets a finding names, in its order.
 std::vector<std::string> target_names(const Report& report, const Finding& finding);

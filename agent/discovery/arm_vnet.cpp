@@ -307,21 +307,34 @@ std::string identity_token_target(Cloud cloud) {
   return std::string(kIdentityTokenPath) + "&resource=" + percent_encode(resource_manager_url(cloud), /*path=*/false);
 }
 
-std::optional<std::string> parse_token_response(std::string_view text, std::string& error) {
+namespace {
+
+/// The token under `key` of a JSON document, checked to be usable in a header; `what` names the document.
+std::optional<std::string> token_at(std::string_view text, const char* key, std::string_view what, std::string& error) {
   const auto doc = parse_object(text, error);
   if (!doc) return std::nullopt;
-  const auto token = string_at(*doc, {"access_token"});
+  const auto token = string_at(*doc, {key});
   if (!token || token->empty()) {
-    error = "the token response has no access_token";
+    error = std::string(what) + " has no " + key;
     return std::nullopt;
   }
   // It goes into a header: a value with spaces or control characters is not a bearer token (RFC 6750
   // token68), and is never quoted back, since it may be one after all.
   if (!std::ranges::all_of(*token, [](unsigned char c) { return c > 0x20 && c < 0x7f; })) {
-    error = "the token response's access_token is not a bearer token";
+    error = std::string(what) + "'s " + key + " is not a bearer token";
     return std::nullopt;
   }
   return token;
+}
+
+}  // namespace
+
+std::optional<std::string> parse_token_response(std::string_view text, std::string& error) {
+  return token_at(text, "access_token", "the token response", error);
+}
+
+std::optional<std::string> parse_az_access_token(std::string_view text, std::string& error) {
+  return token_at(text, "accessToken", "the token file", error);
 }
 
 std::optional<std::string> parse_primary_nic(std::string_view text, std::string& error) {
@@ -444,24 +457,39 @@ std::string_view to_string(ArmStep step) {
 
 namespace {
 
-/// The four steps, each one's failure already written to `out` by the reader.
-void read_steps(Reader& reader, const ImdsInfo& imds, const HttpUrl& identity, const HttpUrl& arm, Cloud cloud,
-                ArmVnetResult& out) {
-  std::string error;
-  std::vector<std::pair<std::string, std::string>> authorization;
-  {
-    const std::string what = "get a managed identity token";
-    auto target = get_target(identity, identity_token_target(cloud), {{"Metadata", "true"}});
-    target.allow_proxy = false;  // like the instance document, never through a proxy
-    const auto body = reader.get(ArmStep::token, what, target);
-    if (!body) return;
-    auto token = parse_token_response(*body, error);
-    if (!token) {
-      reader.fail(ArmVnetStatus::bad_document, what, error);
-      return;
-    }
-    authorization.emplace_back("Authorization", "Bearer " + *token);
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// The Authorization header of the reads: the user's token, else one from the managed identity endpoint.
+/// nullopt, with the reason written by the reader, when there is none.
+std::optional<Headers> authorization(Reader& reader, const DiscoverySettings& settings, const std::optional<HttpUrl>& identity,
+                                     Cloud cloud) {
+  if (!settings.arm.token.empty()) return Headers{{"Authorization", "Bearer " + settings.arm.token}};
+  const std::string what = "get a managed identity token";
+  if (!identity) {
+    reader.fail(ArmVnetStatus::not_asked, what,
+                settings.imds_base_url.empty() ? "no metadata URL is set" : quote(settings.imds_base_url) + " is not an http:// URL");
+    return std::nullopt;
   }
+  auto target = get_target(*identity, identity_token_target(cloud), {{"Metadata", "true"}});
+  target.allow_proxy = false;  // like the instance document, never through a proxy
+  const auto body = reader.get(ArmStep::token, what, target);
+  if (!body) return std::nullopt;
+  std::string error;
+  auto token = parse_token_response(*body, error);
+  if (!token) {
+    reader.fail(ArmVnetStatus::bad_document, what, error);
+    return std::nullopt;
+  }
+  return Headers{{"Authorization", "Bearer " + *token}};
+}
+
+/// The four steps, each one's failure already written to `out` by the reader.
+void read_steps(Reader& reader, const DiscoverySettings& settings, const ImdsInfo& imds, const HttpUrl& identity,
+                const HttpUrl& arm, Cloud cloud, ArmVnetResult& out) {
+  std::string error;
+  const auto header = authorization(reader, settings, identity, cloud);
+  if (!header) return;
+  const Headers& authorization = *header;
 
   const auto vm_what = "read virtual machine " + last_segment(imds.resource_id);
   const auto vm = reader.get(ArmStep::vm, vm_what, get_target(arm, arm_request(imds.resource_id), authorization));
@@ -545,7 +573,7 @@ ArmVnetResult read_vnet_ranges(const DiscoverySettings& settings, const ImdsInfo
   }
   try {
     Reader reader(settings, out, started);
-    read_steps(reader, imds, *identity, *arm, cloud, out);
+    read_steps(reader, settings, imds, *identity, *arm, cloud, out);
   } catch (const std::exception& e) {
     out.status = ArmVnetStatus::error;
     out.detail = std::string("reading the virtual network failed: ") + e.what();
@@ -562,6 +590,41 @@ ArmVnetResult read_vnet_ranges(const DiscoverySettings& settings, const ImdsResu
     return out;
   }
   return read_vnet_ranges(settings, *imds.info);
+}
+
+ArmWorkspaceResult read_workspace(const DiscoverySettings& settings, Cloud cloud, std::string_view resource_id) {
+  ArmWorkspaceResult out;
+  const auto started = Clock::now();
+  const std::string base =
+      settings.arm.base_url.empty() ? std::string(resource_manager_url(cloud)) : settings.arm.base_url;
+  const auto arm = parse_http_url(base);
+  if (!arm || !arm->tls) {
+    out.detail = "the Resource Manager URL " + quote(base) + " is not an https:// URL";  // a token never goes in clear
+    return out;
+  }
+  if (!is_arm_id_of(resource_id, "workspaces")) {
+    out.detail = quote(resource_id) + " is not a workspace resource ID";
+    return out;
+  }
+  ArmVnetResult steps;
+  try {
+    Reader reader(settings, steps, started);
+    if (const auto header = authorization(reader, settings, parse_http_url(settings.imds_base_url), cloud)) {
+      const auto what = "read workspace " + last_segment(resource_id);
+      const auto request = percent_encode(resource_id, /*path=*/true) + "?api-version=" + std::string(kWorkspaceApiVersion);
+      if (auto body = reader.get(ArmStep::vm, what, get_target(*arm, request, *header))) {
+        steps.status = ArmVnetStatus::ok;
+        out.body = std::move(*body);
+      }
+    }
+  } catch (const std::exception& e) {
+    steps.status = ArmVnetStatus::error;
+    steps.detail = std::string("reading the workspace failed: ") + e.what();
+  }
+  out.status = steps.status;
+  out.detail = steps.detail;
+  out.ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  return out;
 }
 
 }  // namespace vnetdiag

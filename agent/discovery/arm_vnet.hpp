@@ -21,6 +21,9 @@ inline constexpr std::string_view kIdentityTokenPath = "/metadata/identity/oauth
 /// The Microsoft.Compute and Microsoft.Network API version of every Resource Manager read.
 inline constexpr std::string_view kArmApiVersion = "2023-09-01";
 
+/// The Microsoft.MachineLearningServices API version of the workspace read.
+inline constexpr std::string_view kWorkspaceApiVersion = "2023-10-01";
+
 /// The request target of a token for `cloud`'s Resource Manager:
 /// "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.azure.com%2F".
 std::string identity_token_target(Cloud cloud);
@@ -28,6 +31,10 @@ std::string identity_token_target(Cloud cloud);
 /// The bearer token of a token response (`access_token`). A secret: never log, print or keep it.
 /// nullopt, with `error` set (never quoting the document), when there is none.
 std::optional<std::string> parse_token_response(std::string_view json, std::string& error);
+
+/// The bearer token of `az account get-access-token` output (`accessToken`). A secret: never log, print
+/// or keep it. nullopt, with `error` set (never quoting the document), when there is none.
+std::optional<std::string> parse_az_access_token(std::string_view json, std::string& error);
 
 /// The primary network interface of a VM document: the `networkInterfaces[]` entry with
 /// `properties.primary` true, else the first. nullopt, with `error` set, when none is usable.
@@ -102,5 +109,18 @@ ArmVnetResult read_vnet_ranges(const DiscoverySettings& settings, const ImdsInfo
 
 /// The same, given the metadata request's result: without a metadata document nothing is asked.
 ArmVnetResult read_vnet_ranges(const DiscoverySettings& settings, const ImdsResult& imds);
+
+/// What Resource Manager said about the workspace, read when the inputs lack its GUID.
+struct ArmWorkspaceResult {
+  ArmVnetStatus status = ArmVnetStatus::not_asked;  ///< how it ended (`ok`: `body` is the ARM document)
+  std::string detail;   ///< one line for the user: "could not read workspace ws: 403 AuthorizationFailed"
+  std::string body;     ///< the ARM GET body of Microsoft.MachineLearningServices/workspaces, on `ok`
+  double ms = 0;
+};
+
+/// Reads the workspace `resource_id` (".../providers/Microsoft.MachineLearningServices/workspaces/NAME") from
+/// `cloud`'s Resource Manager (`settings.arm`), with `settings.arm.token` or else a managed identity token.
+/// Within `settings.arm.timeout`. Never throws.
+ArmWorkspaceResult read_workspace(const DiscoverySettings& settings, Cloud cloud, std::string_view resource_id);
 
 }  // namespace vnetdiag

@@ -132,6 +132,12 @@ Environment discover_environment(const DiscoverySettings& settings, const Plan& 
   return e;
 }
 
+void refresh_hosts_overrides(Environment& e, const DiscoverySettings& settings, const Plan& plan) {
+  if (settings.paths.hosts_file.empty()) return;
+  if (const auto text = dns::read_text_file(settings.paths.hosts_file))
+    e.hosts_overrides = hosts_overrides(dns::parse_hosts(*text), plan, settings.paths.hosts_file);
+}
+
 void add_clock_skew(Environment& environment, const RunResult& run, std::chrono::system_clock::time_point now_at_run_end) {
   environment.clock_skew = clock_skew(run, now_at_run_end);
 }

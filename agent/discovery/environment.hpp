@@ -45,6 +45,9 @@ struct Environment {
 /// `settings.imds_timeout`).
 Environment discover_environment(const DiscoverySettings& settings, const Plan& plan, EnvLookup env);
 
+/// Reads the hosts file again for `plan`'s targets (after the plan gained hosts), replacing the overrides.
+void refresh_hosts_overrides(Environment& environment, const DiscoverySettings& settings, const Plan& plan);
+
 /// Sets `environment.clock_skew` from a finished run.
 void add_clock_skew(Environment& environment, const RunResult& run, std::chrono::system_clock::time_point now_at_run_end);
 

@@ -33,6 +33,9 @@ struct ArmSettings {
   std::string ca_file;  ///< the trust store for Resource Manager; empty: the system's
   /// How Resource Manager is reached: through the proxy clients use, if any. The identity endpoint never is.
   ProxySettings proxy;
+  /// A bearer token the user gave (--arm-token-file), used instead of the managed identity's. A secret:
+  /// never logged, printed or written to a report.
+  std::string token;
 };
 
 /// Everything discovery reads or asks, with the defaults of an Azure VM.

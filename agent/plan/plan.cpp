@@ -32,7 +32,9 @@ struct Placeholder {
 
 constexpr std::array<Placeholder, 8> kPlaceholders{{
     {"<wsid>", &Placeholders::wsid, nullptr, true,
-     "the workspace ID (GUID) is not known: give --workspace-id, or the ARM body or az ml v1 output, which carry it"},
+     "the workspace ID (GUID) is not known and Azure Resource Manager could not be read for it: give the ARM body "
+     "('az resource show --ids <workspace resource ID> -o json') with --workspace-json, --arm-token-file with the "
+     "output of 'az account get-access-token', or --workspace-id"},
     {"<region>", &Placeholders::region, nullptr, false, "the region is not known: give --region or a workspace"},
     {"<sa>", &Placeholders::sa, nullptr, true, "the storage account is not known: give --storage-account"},
     {"<kv>", &Placeholders::kv, nullptr, true, "the key vault is not known: give --key-vault"},
@@ -193,6 +195,7 @@ void add_catalog_targets(const std::optional<WorkspaceInfo>& ws, const Config& c
       PlannedTarget t = from_row(row, expanded.host, expectations);
       if (!row.untestable.empty() && !is_wildcard(row)) {
         t.not_testable = std::string(row.untestable);
+        t.manual_check = true;
       } else if (!expanded.missing.empty()) {
         t.not_testable = expanded.missing;
       } else if (is_wildcard(row)) {

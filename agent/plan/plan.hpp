@@ -36,6 +36,9 @@ struct PlannedTarget {
   std::vector<std::string> expected_ips;  ///< from the config: the private endpoint's IPs
   std::vector<int> reachable_statuses;    ///< statuses of `probe.http` meaning "reachable and allowed"
   std::string not_testable;      ///< non-empty: not probed; the reason, shown to the user
+  /// With `not_testable`: no probe can check it whatever the inputs (UDP 5831), so it is a check left to the
+  /// user rather than an input missing from this run.
+  bool manual_check = false;
   std::string doc_url;
   std::string facts;             ///< where the row comes from in azureml-network-facts.md
 };

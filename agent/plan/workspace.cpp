@@ -704,4 +704,10 @@ nlohmann::json workspace_to_json(const WorkspaceInfo& ws) {
   };
 }
 
+std::string workspace_resource_id(const WorkspaceInfo& ws) {
+  if (ws.subscription_id.empty() || ws.resource_group.empty() || ws.name.empty()) return "";
+  return "/subscriptions/" + ws.subscription_id + "/resourceGroups/" + ws.resource_group +
+         "/providers/Microsoft.MachineLearningServices/workspaces/" + ws.name;
+}
+
 }  // namespace vnetdiag

@@ -90,6 +90,10 @@ Parsed<WorkspaceInfo> merge_workspace(WorkspaceInfo base, const WorkspaceInfo& m
 /// Both saying different clouds is an error.
 Parsed<Cloud> choose_cloud(std::optional<Cloud> requested, const std::optional<WorkspaceInfo>& workspace);
 
+/// The workspace's Resource Manager ID ("/subscriptions/S/resourceGroups/G/providers/
+/// Microsoft.MachineLearningServices/workspaces/N"), or "" when the subscription, group or name is unknown.
+std::string workspace_resource_id(const WorkspaceInfo& workspace);
+
 /// The workspace as plain JSON, for plans and reports.
 nlohmann::json workspace_to_json(const WorkspaceInfo& workspace);
 

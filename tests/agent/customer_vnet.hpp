@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -99,6 +100,9 @@ struct CustomerVnet {
   static std::string stale_ip() { return vnet_ip(120); }
 
   static constexpr const char* kToken = "eyJ0eXAi.vnetdiag-e2e-token.sig";
+  static constexpr const char* kComputeInstance = "ci-fabrikam";
+  /// A host for each required wildcard no input names, as an administrator names them in the config.
+  json wildcard_hosts = json::object();
   static std::string arm_ip() { return vnet_ip(241); }
   /// The VNet's address space as Resource Manager knows it (both subnets), and a peered hub's range.
   static std::string vnet_space() { return vnet_ip(0) + "/25"; }
@@ -121,14 +125,16 @@ struct CustomerVnet {
                                                 {"metadata_url", "http://" + metadata_ip()},
                                                 {"arm_url", "https://" + arm_ip()},
                                                 {"ca_file", pki.ca_file().string()},
-                                                {"tls_issuers", {"vnetdiag Test Root CA"}}}
+                                                {"tls_issuers", {"vnetdiag Test Root CA"}},
+                                                {"wildcard_hosts", wildcard_hosts}}
                                                .dump(2));
   }
 
   /// The command line of a user who names the workspace and nothing else.
   std::vector<std::string> args(std::vector<std::string> extra = {}) const {
     std::vector<std::string> out{"check", "--workspace-json", kWorkspaceFixture.string(), "--config", settings.string(),
-                                 "--resolv-conf", resolv_conf.string(), "--hosts-file", hosts_file.string()};
+                                 "--resolv-conf", resolv_conf.string(), "--hosts-file", hosts_file.string(),
+                                 "--compute-instance", kComputeInstance};
     out.insert(out.end(), extra.begin(), extra.end());
     return out;
   }
@@ -141,10 +147,25 @@ struct CustomerVnet {
   }
 
  private:
+  /// What `check` will probe: healthy means every required target is checked, so the compute instance is
+  /// named and each required wildcard gets a host in the config, as an administrator would do.
   void plan() {
-    auto r = run_vnetdiag({"targets", "--json", "--workspace-json", kWorkspaceFixture.string()});
-    REQUIRE(r.exit_code == 0);
-    const auto doc = json::parse(json_part(r.output));
+    auto list = [&](const std::vector<std::string>& extra) {
+      std::vector<std::string> args{"targets", "--json", "--workspace-json", kWorkspaceFixture.string(),
+                                    "--compute-instance", kComputeInstance};
+      args.insert(args.end(), extra.begin(), extra.end());
+      auto r = run_vnetdiag(args);
+      REQUIRE(r.exit_code == 0);
+      return json::parse(json_part(r.output));
+    };
+    const auto first = list({});
+    for (const auto& t : first["targets"]) {
+      const std::string host = t["host"];
+      if (t["required"] == true && !t["not_testable"].is_null() && !t["not_testable"].get<std::string>().empty() &&
+          host.starts_with("*."))
+        wildcard_hosts[t["id"].get<std::string>()] = {"probe" + host.substr(1)};
+    }
+    const auto doc = list({"--config", dir.write("wildcards.json", json{{"wildcard_hosts", wildcard_hosts}}.dump()).string()});
     int next_private = 64, next_public = 130;
     for (const auto& t : doc["targets"]) {
       if (!t["not_testable"].is_null() && !t["not_testable"].get<std::string>().empty()) continue;
@@ -272,6 +293,9 @@ struct CustomerVnet {
     locations.push_back(document(rg + "Microsoft.Compute/virtualMachines/jumpbox", vm));
     locations.push_back(document(nic_id, nic));
     locations.push_back(arm_access == ArmAccess::denied ? document(vnet_id, denied, 403) : document(vnet_id, vnet));
+    // The workspace as Resource Manager serves it: the ARM body, which carries the GUID a CLI v2 document lacks.
+    const auto workspace = json::parse(std::ifstream(kWorkspaceFixture));
+    locations.push_back(document(workspace["id"].get<std::string>(), workspace));
     return {.listen_ip = arm_ip(), .port = 443, .tls = true,
             .cert = pki.leaf({.ip_addresses = {arm_ip()}}), .locations = std::move(locations)};
   }

@@ -286,3 +286,94 @@ TEST_CASE("a hosts file that cannot be read is one Warning in the JSON, Markdown
   CHECK(r.output.find("\n  ! ") == std::string::npos);
   CHECK(r.output.find("no-such-hosts could not be read") != std::string::npos);  // never "nothing pinned"
 }
+
+namespace {
+
+/// The same workspace as `az ml workspace show` (CLI v2) prints it: snake_case, and no workspace GUID or
+/// notebooks host.
+std::filesystem::path v2_document(const CustomerVnet& vnet) {
+  const auto arm = json::parse(std::ifstream(kWorkspaceFixture));
+  const auto& p = arm["properties"];
+  json v2{{"id", arm["id"]},
+          {"name", arm["name"]},
+          {"location", arm["location"]},
+          {"resource_group", "rg-fabrikam-secure"},
+          {"storage_account", p["storageAccount"]},
+          {"key_vault", p["keyVault"]},
+          {"application_insights", p["applicationInsights"]},
+          {"container_registry", p["containerRegistry"]},
+          {"discovery_url", p["discoveryUrl"]},
+          {"mlflow_tracking_uri", p["mlFlowTrackingUri"]},
+          {"public_network_access", p["publicNetworkAccess"]},
+          {"hbi_workspace", p["hbiWorkspace"]}};
+  return vnet.dir.write("ws-v2.json", v2.dump(2));
+}
+
+std::vector<std::string> ids_of(const json& list) {
+  std::vector<std::string> out;
+  for (const auto& t : list) out.push_back(t.contains("context") ? t["context"]["id"] : t["id"]);
+  return out;
+}
+
+bool has(const std::vector<std::string>& ids, const std::string& id) { return std::ranges::find(ids, id) != ids.end(); }
+
+}  // namespace
+
+TEST_CASE("a CLI v2 document without the workspace GUID: Resource Manager gives it, and the workspace's own names are checked",
+          "[e2e][default-path][arm][workspace][netns]") {
+  CustomerVnet vnet(CustomerFault::none, ArmAccess::reader);
+  auto args = vnet.args({"--format", "json"});
+  args[2] = v2_document(vnet).string();  // --workspace-json FILE
+  auto r = run_vnetdiag(args, std::chrono::seconds(90));
+  const auto report = json::parse(json_part(r.output));
+  INFO(summary(report));
+  const auto checked = ids_of(report["targets"]);
+  for (const char* id : {"workspace.api", "workspace.cert", "notebooks"}) {
+    INFO(id);
+    CHECK(has(checked, id));
+  }
+  CHECK_FALSE(has(ids_of(report["notChecked"]), "workspace.api"));
+  CHECK(problems(report).empty());
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find(CustomerVnet::kToken) == std::string::npos);
+}
+
+TEST_CASE("a CLI v2 document without the GUID and no token: the verdict names the workspace targets it could not check",
+          "[e2e][default-path][arm][workspace][netns]") {
+  CustomerVnet vnet(CustomerFault::none, ArmAccess::no_identity);
+  auto args = vnet.args();
+  args[2] = v2_document(vnet).string();
+  auto text = run_vnetdiag(args, std::chrono::seconds(90));
+  INFO(text.output);
+  CHECK(text.exit_code == 5);
+  CHECK(text.output.starts_with("NOT ALL CHECKED: 3 required targets not checked; no problems"));
+  CHECK(text.output.find("REQUIRED workspace.api") != std::string::npos);
+  CHECK(text.output.find("az resource show --ids") != std::string::npos);
+
+  args.insert(args.end(), {"--format", "json"});
+  const auto report = json::parse(json_part(run_vnetdiag(args, std::chrono::seconds(90)).output));
+  const auto unchecked = ids_of(report["notChecked"]);
+  for (const char* id : {"workspace.api", "workspace.cert", "notebooks"}) {
+    INFO(id);
+    CHECK(has(unchecked, id));
+  }
+  CHECK(report["verdict"]["notChecked"]["required"] == 3);
+  CHECK(report["verdict"]["exitCode"] == 5);
+}
+
+TEST_CASE("a token file from 'az account get-access-token' reads the workspace when the machine has no identity",
+          "[e2e][default-path][arm][workspace][netns]") {
+  CustomerVnet vnet(CustomerFault::none, ArmAccess::no_identity);
+  const auto token = vnet.dir.write("token.json", json{{"accessToken", CustomerVnet::kToken},
+                                                       {"expiresOn", "2026-12-08 10:00:00.000000"},
+                                                       {"subscription", "3d2c1b0a-9f8e-4d7c-b6a5-4f3e2d1c0b9a"},
+                                                       {"tokenType", "Bearer"}}.dump());
+  auto args = vnet.args({"--format", "json", "--arm-token-file", token.string()});
+  args[2] = v2_document(vnet).string();
+  auto r = run_vnetdiag(args, std::chrono::seconds(90));
+  const auto report = json::parse(json_part(r.output));
+  INFO(summary(report));
+  CHECK(has(ids_of(report["targets"]), "workspace.api"));
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find(CustomerVnet::kToken) == std::string::npos);
+}

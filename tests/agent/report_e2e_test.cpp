@@ -121,10 +121,16 @@ TEST_CASE("an interrupted run still writes a complete, valid JSON report marked 
   if (!BlackholeNetns::available(&why)) FAIL("network namespaces are needed for this test: " << why);
   LocalVnet vnet({.storage_resolves_publicly = true, .smb_black_holed = true});
   const auto file = vnet.dir.path() / "interrupted.json";
-  auto args = vnet.with_workspace({VNETDIAG_BINARY, "check", "--json", file.string(), "--connect-budget", "30000",
+  auto args = vnet.with_workspace({VNETDIAG_BINARY, "check", "-v", "--json", file.string(), "--connect-budget", "30000",
                                    "--deadline", "60000"});
-  ChildProcess run(args, vnet.dir.path() / "run.log");
-  std::this_thread::sleep_for(1500ms);  // the black-holed connects are still waiting
+  const auto log = vnet.dir.path() / "run.log";
+  ChildProcess run(args, log);
+  // Once the probes run (the black-holed connects then wait 30 s), however long discovery took on a busy machine.
+  const auto started = std::chrono::steady_clock::now();
+  while (slurp(log).find("probing ") == std::string::npos && std::chrono::steady_clock::now() - started < 30s)
+    std::this_thread::sleep_for(20ms);
+  REQUIRE(slurp(log).find("probing ") != std::string::npos);
+  std::this_thread::sleep_for(300ms);
   REQUIRE(::kill(run.pid(), SIGTERM) == 0);
   const auto stopped = std::chrono::steady_clock::now();
   while (run.running() && std::chrono::steady_clock::now() - stopped < 5s) std::this_thread::sleep_for(20ms);

@@ -235,7 +235,7 @@ Report Scenario::report() const {
   metadata.run.duration_ms = 3210;
   metadata.run.command = "check";
   metadata.workspace = workspace;
-  return build_report(metadata, env, run(), contexts());
+  return build_report(metadata, env, run(), contexts(), unchecked);
 }
 
 std::vector<Finding> findings_of(const TargetBuilder& t, const EnvironmentFacts& env) {

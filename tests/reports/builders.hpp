@@ -79,6 +79,7 @@ struct Scenario {
   EnvironmentFacts env;
   WorkspaceMetadata workspace;
   std::vector<TargetBuilder> targets;
+  std::vector<UncheckedTarget> unchecked;  ///< planned targets no probe ran for
   bool deadline_hit = false;
 
   Scenario& add(TargetBuilder t);

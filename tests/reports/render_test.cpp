@@ -2,6 +2,8 @@
 // python3's xml.etree, Prometheus by a strict text-format parser, Markdown by a structure check.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "builders.hpp"
@@ -332,4 +334,107 @@ TEST_CASE("the terminal names no note the JSON lacks: its count is the JSON's", 
   const auto notes = json::parse(render_json(report))["environment"]["notes"].size();
   CHECK_THAT(text, Catch::Contains("(" + std::to_string(notes) + " notes on these settings in the JSON report)"));
   CHECK(notes == 2);
+}
+
+// ------------------------------------------------------------------------------ what was not checked
+
+namespace {
+
+UncheckedTarget not_checked(std::string id, std::string host, std::uint16_t port, bool required, std::string reason,
+                            bool manual = false) {
+  UncheckedTarget u;
+  u.context.id = std::move(id);
+  u.context.category = "dnsResolution";
+  u.context.required = required;
+  u.host = std::move(host);
+  u.port = port;
+  u.reason = std::move(reason);
+  u.manual = manual;
+  return u;
+}
+
+/// A healthy run with one required target waiting for an input, one situational one, and the UDP check.
+Scenario with_gaps() {
+  Scenario s;
+  s.add(healthy_pypi());
+  s.unchecked = {not_checked("ci.api", "<ci>.eastus.instances.azureml.ms", 443, true,
+                             "no compute instance is named: give --compute-instance"),
+                 not_checked("ci.rstudio", "<ci>.eastus.instances.azureml.ms", 8787, false,
+                             "no compute instance is named: give --compute-instance"),
+                 not_checked("ci.management", "eastus.tundra.azureml.ms", 5831, true,
+                             "UDP 5831 cannot be checked without the service's own protocol", true)};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a required target not checked keeps the verdict from OK, and the verdict line says how many",
+          "[render][terminal][unchecked]") {
+  const auto report = with_gaps().report();
+  CHECK(verdict(report) == Verdict::unchecked);
+  CHECK(exit_code(report) == 5);
+  CHECK(verdict_line(report) ==
+        "NOT ALL CHECKED: 1 required target not checked; no problems in the 1 target checked (3.2 s); 1 check left to you");
+  const auto text = render_terminal(report);
+  INFO(text);
+  CHECK_THAT(text, Catch::Contains("  REQUIRED ci.api  <ci>.eastus.instances.azureml.ms:443: no compute instance is named"));
+  CHECK_THAT(text, Catch::Contains("  BY HAND  ci.management  eastus.tundra.azureml.ms:5831: UDP 5831"));
+  CHECK_THAT(text, Catch::Contains("(1 situational target not checked, listed in the JSON report)"));
+
+  SECTION("an Error outweighs the gap, which the line still counts") {
+    auto s = with_gaps();
+    s.add(target("management.azure.com").id("arm").expect_public().custom_dns().address("4.150.240.10").tcp(TcpStatus::refused));
+    const auto failed = s.report();
+    CHECK(exit_code(failed) == 1);
+    CHECK_THAT(verdict_line(failed), Catch::StartsWith("FAILED: 1 error in 2 targets (3.2 s); 1 required target not checked"));
+  }
+  SECTION("a check no probe can make is said, and does not change the verdict") {
+    auto s = with_gaps();
+    s.unchecked.erase(s.unchecked.begin(), s.unchecked.begin() + 2);
+    const auto ok = s.report();
+    CHECK(exit_code(ok) == 0);
+    CHECK(verdict_line(ok) == "OK: 1 target checked, no problems found (3.2 s); 1 check left to you");
+  }
+}
+
+TEST_CASE("the JSON counts the targets not checked and lists each with its reason", "[render][json][unchecked]") {
+  TempDir dir;
+  const auto report = validate(dir, {with_gaps().report()}).front();
+  CHECK(report["verdict"]["status"] == "unchecked");
+  CHECK(report["verdict"]["exitCode"] == 5);
+  CHECK(report["verdict"]["checked"] == 1);
+  CHECK(report["verdict"]["notChecked"] == json{{"required", 1}, {"situational", 1}, {"manual", 1}});
+  REQUIRE(report["notChecked"].size() == 3);
+  CHECK(report["notChecked"][0]["id"] == "ci.api");
+  CHECK(report["notChecked"][0]["reason"] == "no compute instance is named: give --compute-instance");
+  CHECK(report["notChecked"][2]["manual"] == true);
+}
+
+TEST_CASE("JUnit marks each target not checked as skipped, with the reason", "[render][junit][unchecked]") {
+  TempDir dir;
+  const auto summary = junit_summary(dir, render_junit(with_gaps().report()));
+  std::map<std::string, json> skipped;
+  for (const auto& c : summary["cases"])
+    if (c["name"] == "not checked") skipped[c["classname"]] = c;
+  REQUIRE(skipped.size() == 3);
+  CHECK(skipped["vnetdiag.dnsResolution.ci.api"]["state"] == "skipped");
+  CHECK(summary["skipped"] == 3);
+}
+
+TEST_CASE("Prometheus counts the targets not checked by state and names each", "[render][prometheus][unchecked]") {
+  const auto e = parse_prometheus(render_prometheus(with_gaps().report()));
+  CHECK(value_of(e, "vnetdiag_targets", {{"state", "probed"}}) == 1);
+  CHECK(value_of(e, "vnetdiag_targets", {{"state", "untested"}, {"required", "true"}}) == 1);
+  CHECK(value_of(e, "vnetdiag_targets", {{"state", "untested"}, {"required", "false"}}) == 1);
+  CHECK(value_of(e, "vnetdiag_targets", {{"state", "manual"}}) == 1);
+  CHECK(value_of(e, "vnetdiag_target_untested", {{"target", "ci.api"}, {"state", "untested"}, {"required", "true"}}) == 1);
+  CHECK(value_of(e, "vnetdiag_run_exit_code", {}) == 5);
+}
+
+TEST_CASE("Markdown lists the targets not checked in a table of their own", "[render][markdown][unchecked]") {
+  const auto text = render_markdown(with_gaps().report());
+  INFO(text);
+  CHECK(markdown_problem(text).empty());
+  CHECK(headings(text, 2) == std::vector<std::string>{"Findings", "Not checked", "Targets", "Environment"});
+  CHECK_THAT(text, Catch::Contains("| ci.management | eastus.tundra.azureml.ms:5831 | check by hand |"));
 }
