@@ -163,15 +163,20 @@ ExitStatus run_check_command(const CheckCommand& command) {
   std::vector<ProbeTarget> targets;
   std::vector<TargetContext> contexts;
   std::vector<UncheckedTarget> unchecked;  // counted and named in the verdict, never dropped
+  std::vector<const PlannedTarget*> planned;
   for (const auto& t : plan.targets) {
     // Discovery has already asked the metadata service; once per run is enough (it limits clients to 5/s).
     if (t.id == "imds" && environment.imds.status != ImdsStatus::not_asked) continue;
     if (!probed(t)) {
       unchecked.push_back({context_of(t), t.probe.host, t.probe.port, t.not_testable, t.manual_check});
+      // Shown as one entry in the plan; each is still a target the verdict does not vouch for.
+      for (const auto& m : t.merged_untested)
+        unchecked.push_back({context_of(m), m.probe.host, m.probe.port, "as " + t.id + ": " + m.not_testable, m.manual_check});
       continue;
     }
     targets.push_back(t.probe);
     contexts.push_back(context_of(t));
+    planned.push_back(&t);
   }
 
   const bool interactive = ::isatty(STDERR_FILENO) == 1 && !command.outputs.quiet;
@@ -189,6 +194,12 @@ ExitStatus run_check_command(const CheckCommand& command) {
     return input_error(e.what(), "check");
   }
   if (interactive) fmt::print(stderr, "\r\033[K");
+  // Hosts the engine added because a planned target's answer redirected there (MCR's data host).
+  for (std::size_t i = contexts.size(); i < run.targets.size(); ++i) {
+    const auto& r = run.targets[i];
+    const auto& origin = *planned.at(r.redirected_from.value());
+    contexts.push_back(context_of(redirected_target(plan, origin, r.host, r.port)));
+  }
   add_clock_skew(environment, run, std::chrono::system_clock::now());
 
   auto report = build_report(metadata_of(plan, run, started_at), facts_of(environment, plan, settings), std::move(run),

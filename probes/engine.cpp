@@ -24,6 +24,7 @@ namespace vnetdiag {
 namespace {
 
 namespace asio = boost::asio;
+namespace beast = boost::beast;
 using tcp_endpoint = asio::ip::tcp::endpoint;
 using tcp_socket = asio::ip::tcp::socket;
 
@@ -238,17 +239,37 @@ struct Engine::Impl {
     while (next < targets.size()) {
       const std::size_t i = next++;
       try {
-        results[i] = co_await probe(targets[i]);
+        // Assigned after the await: a redirect found meanwhile may have grown (and moved) the vector.
+        auto result = co_await probe(targets[i]);
+        result.redirected_from = results[i].redirected_from;
+        results[i] = std::move(result);
       } catch (const std::exception& e) {
         spdlog::error("internal error probing {}:{}: {}", targets[i].host, targets[i].port, e.what());
         results[i].host = targets[i].host;
         results[i].port = targets[i].port;
         results[i].internal_error = e.what();
       }
+      follow_redirect(targets, results, i);
       ++done;
       if (progress) progress(results[i], done, targets.size());
     }
     co_return 0;
+  }
+
+  /// Adds the host target `i`'s answer redirected to, unless some target already probes it. It joins
+  /// this run's queue: same deadline, same concurrency, and the worker that found it runs it if no other
+  /// is free, so it never waits for a second run.
+  static void follow_redirect(std::vector<ProbeTarget>& targets, std::vector<TargetResult>& results, std::size_t i) {
+    if (!targets[i].follow_redirect || !results[i].http) return;
+    auto next = http::redirect_target(*results[i].http, targets[i]);
+    if (!next) return;
+    const bool known = std::ranges::any_of(targets, [&](const ProbeTarget& t) {
+      return t.port == next->port && beast::iequals(t.host, next->host);
+    });
+    if (known) return;
+    spdlog::debug("redirect.follow from={}:{} to={}:{}", targets[i].host, targets[i].port, next->host, next->port);
+    targets.push_back(std::move(*next));
+    results.emplace_back().redirected_from = i;
   }
 
   asio::awaitable<void> watch_deadline() {

@@ -2,6 +2,7 @@
 // pulling in Asio, OpenSSL or c-ares, and a report can be rebuilt from its own JSON.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -192,9 +193,11 @@ struct TargetResult {
   bool deadline = false;              ///< some phase was cut short by the global deadline
   std::string internal_error;         ///< a bug in vnetdiag stopped this target's probe (never a network fault)
   double ms = 0;
+  /// Set for a host no target named: the index of the target whose answer redirected here (follow_redirect).
+  std::optional<std::size_t> redirected_from;
 };
 
-/// All targets' results, in the order the targets were given.
+/// All targets' results, in the order the targets were given, then the hosts they redirected to.
 struct RunResult {
   std::vector<TargetResult> targets;
   bool deadline_hit = false;  ///< some work was cut short by the global deadline

@@ -28,6 +28,9 @@ struct ProbeTarget {
   bool tls = true;                   ///< false: plain TCP, or plain HTTP when `http` is set
   std::optional<HttpRequest> http;
   bool allow_proxy = true;           ///< false for hosts no client reaches through a proxy (IMDS)
+  /// When the answer to `http` redirects to another host (a registry sending a blob request to its data
+  /// host), probe that host too, in the same run: it is the host the client goes on to.
+  bool follow_redirect = false;
 };
 
 /// A DNS server to ask, and why it is in the set.

@@ -62,10 +62,15 @@ struct RequestTemplate {
   std::array<int, 2> reachable;   ///< statuses meaning "reached the service and allowed by its network rules"; 0 = unused
 };
 
-/// One row of a cloud's catalog. Host placeholders: <wsid> workspace GUID, <region>, <sa> storage account,
-/// <kv> key vault, <acr> registry, <ci> compute instance, <nb> notebooks FQDN, <discovery> discovery host.
-/// A host starting with "*." (or "*") is a wildcard requirement: it is "not testable" until the config
-/// names concrete hosts for it.
+/// The clouds a row exists in (a bit per Cloud).
+enum CloudMask : std::uint8_t { kPublicOnly = 1, kChinaOnly = 2, kUsGovOnly = 4, kSovereign = 6, kEveryCloud = 7 };
+
+/// One row of the catalog, for every cloud its mask names. Host, zone and facts may hold the cloud's
+/// suffixes as `{name}` tokens (CloudFacts: "<sa>.blob.{storage}"), so a row is written once.
+/// Host placeholders: <wsid> workspace GUID, <region>, <sa> storage account, <kv> key vault, <acr> registry,
+/// <ci> compute instance, <nb> notebooks FQDN, <discovery> discovery host, <ingest> the Application
+/// Insights ingestion host (connection string). A host starting with "*." (or "*") is a wildcard
+/// requirement: probed at `concrete` (or at the hosts the config names), else "not testable".
 struct TargetTemplate {
   std::string_view id;       ///< stable across clouds: "storage.blob"
   std::string_view host;
@@ -77,13 +82,18 @@ struct TargetTemplate {
   PrivateLink link;
   const RequestTemplate* request;  ///< nullptr: TLS (or TCP) only
   std::string_view service;  ///< human name
-  std::string_view facts;    ///< where in azureml-network-facts.md the row comes from
+  std::string_view facts;    ///< where in azureml-network-facts.md the row (and its concrete host) comes from
   std::string_view doc_url;  ///< Microsoft documentation for the fix
   std::string_view untestable = {};  ///< non-empty: why no probe can check it (e.g. UDP); for wildcards, a better hint
   bool hbi_only = false;     ///< only for high-business-impact (hbiWorkspace) workspaces
+  std::uint8_t clouds = kEveryCloud;  ///< CloudMask
+  std::string_view concrete = {};     ///< for a wildcard: the host real clients use, probed when the config names none
+  std::string_view group = {};        ///< rows of one requirement: untestable for one reason, they are one entry
+  bool only_when_known = false;       ///< planned only when its host is known; other rows cover the need otherwise
+  std::string_view redirect_id = {};  ///< the answer's redirect is followed; the host it names gets this row's record
 };
 
-/// The catalog of `cloud`: its own rows, then the rows every cloud shares (package repositories, MCR).
+/// The catalog of `cloud`: the rows its mask includes, with the cloud's suffixes in place of the tokens.
 std::span<const TargetTemplate> catalog(Cloud cloud);
 
 /// True when the row's host is a wildcard ("*.data.mcr.microsoft.com").

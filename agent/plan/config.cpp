@@ -435,6 +435,19 @@ constexpr Key<Config> kTopKeys[] = {
          });
        }
      }},
+    {"app_insights_connection_string",
+     [](ConfigReader& r, const json& v, const std::string& p, Config& out) {
+       auto s = r.string(v, p, "the Application Insights component's connection string");
+       if (!s) return;
+       // "InstrumentationKey=...;IngestionEndpoint=https://<region>-N.in.applicationinsights.azure.com/;..."
+       // Only the ingestion host is kept: the key identifies the component and never reaches a report.
+       const auto host = ingestion_host(*s);
+       if (host.empty()) {
+         return r.fail(p, "expected a connection string with IngestionEndpoint=https://<host>/ (the component's "
+                          "Overview page shows it)");
+       }
+       out.app_insights_ingest_host = host;
+     }},
     {"expect_private_endpoints",
      [](ConfigReader& r, const json& v, const std::string& p, Config& out) {
        if (auto b = r.boolean(v, p)) out.expect_private_endpoints = *b;
@@ -501,6 +514,21 @@ constexpr Key<Config> kTopKeys[] = {
 };
 
 }  // namespace
+
+std::string ingestion_host(std::string_view connection_string) {
+  std::string_view rest = connection_string;
+  while (!rest.empty()) {
+    const auto end = std::min(rest.find(';'), rest.size());
+    const auto part = rest.substr(0, end);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    const auto eq = part.find('=');
+    if (eq == std::string_view::npos || ascii_lower(part.substr(0, eq)) != "ingestionendpoint") continue;
+    const auto url = parse_http_url(part.substr(eq + 1));
+    if (!url || !url->tls || !is_host_name(ascii_lower(url->host))) return "";
+    return ascii_lower(url->host);
+  }
+  return "";
+}
 
 Endpoint Config::default_azure_dns() { return Endpoint{*IpAddress::parse("168.63.129.16"), 53}; }
 

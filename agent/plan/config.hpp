@@ -52,6 +52,8 @@ struct Config {
   std::vector<std::string> skip;               ///< target ids or hosts not to probe
   std::map<std::string, std::vector<std::string>> wildcard_hosts;  ///< wildcard target id → concrete hosts
   std::optional<bool> expect_private_endpoints;  ///< overrides what the workspace says
+  /// The IngestionEndpoint host of the Application Insights connection string ("app_insights_connection_string").
+  std::string app_insights_ingest_host;
   Budgets budgets;
   std::vector<Endpoint> dns_servers;           ///< resolvers asked besides the system's
   Endpoint azure_dns = default_azure_dns();    ///< 168.63.129.16:53 (facts §2.1)
@@ -69,6 +71,9 @@ struct Config {
   /// 168.63.129.16 port 53, the same address in every region and national cloud (facts §2.1 [S12]).
   static Endpoint default_azure_dns();
 };
+
+/// The host of a connection string's IngestionEndpoint (an https URL), lowercase; "" when it has none.
+std::string ingestion_host(std::string_view connection_string);
 
 /// Parses a config file. Unknown keys (typos) and wrong types are errors naming the JSON pointer;
 /// syntax errors name the line and column.

@@ -17,7 +17,7 @@ using nlohmann::json;
 
 /// The values a catalog row's host placeholders are replaced with; empty when unknown.
 struct Placeholders {
-  std::string wsid, region, sa, kv, acr, nb, discovery, ci;
+  std::string wsid, region, sa, kv, acr, nb, discovery, ci, ingest;
   std::string discovery_pattern;  ///< "<region>.api.azureml.ms": shown while the discovery host is unknown
 };
 
@@ -30,7 +30,7 @@ struct Placeholder {
   std::string_view missing;
 };
 
-constexpr std::array<Placeholder, 8> kPlaceholders{{
+constexpr std::array<Placeholder, 9> kPlaceholders{{
     {"<wsid>", &Placeholders::wsid, nullptr, true,
      "the workspace ID (GUID) is not known and Azure Resource Manager could not be read for it: give the ARM body "
      "('az resource show --ids <workspace resource ID> -o json') with --workspace-json, --arm-token-file with the "
@@ -44,6 +44,9 @@ constexpr std::array<Placeholder, 8> kPlaceholders{{
      "the notebooks host is not known: give --notebook-host, or the ARM body or az ml v1 output (notebookInfo.fqdn)"},
     {"<discovery>", &Placeholders::discovery, &Placeholders::discovery_pattern, false, "the region is not known: give --region or a workspace"},
     {"<ci>", &Placeholders::ci, nullptr, true, "no compute instance is named: give --compute-instance"},
+    {"<ingest>", &Placeholders::ingest, nullptr, false,
+     "the Application Insights ingestion host is not known: give the component's connection string in the config "
+     "(\"app_insights_connection_string\")"},
 }};
 
 constexpr std::string_view kImdsRequest = "/metadata/instance?api-version=2021-02-01";
@@ -119,9 +122,10 @@ struct Expectations {
   }
 };
 
-Placeholders placeholders_of(const std::optional<WorkspaceInfo>& ws, Cloud cloud) {
+Placeholders placeholders_of(const std::optional<WorkspaceInfo>& ws, const Config& config, Cloud cloud) {
   Placeholders p;
   p.discovery_pattern = "<region>." + std::string(api_domain(cloud));
+  p.ingest = config.app_insights_ingest_host;
   if (!ws) return p;
   p.wsid = ws->workspace_id;
   p.region = ws->region;
@@ -164,6 +168,9 @@ PlannedTarget from_row(const TargetTemplate& row, std::string host, const Expect
   t.expect = expectations.for_link(row.link);
   t.doc_url = std::string(row.doc_url);
   t.facts = std::string(row.facts);
+  t.group = std::string(row.group);
+  t.redirect_id = std::string(row.redirect_id);
+  t.probe.follow_redirect = !row.redirect_id.empty();
   return t;
 }
 
@@ -172,11 +179,13 @@ std::string wildcard_reason(std::string_view id) {
          "\": [\"...\"]}) to test it";
 }
 
-/// The catalog rows of `cloud`, expanded for the workspace (or for no workspace).
+/// The catalog rows of `cloud`, expanded for the workspace (or for no workspace). A wildcard row is probed at
+/// the hosts the config names for it, else at its concrete host; with neither, it is "not testable", and the
+/// reason names the input that would make it testable.
 void add_catalog_targets(const std::optional<WorkspaceInfo>& ws, const Config& config, Cloud cloud,
                          const Expectations& expectations, std::vector<PlannedTarget>& out,
                          std::vector<std::string>& warnings) {
-  Placeholders values = placeholders_of(ws, cloud);
+  Placeholders values = placeholders_of(ws, config, cloud);
   for (const auto& row : catalog(cloud)) {
     if (row.hbi_only && !(ws && ws->hbi == true)) continue;
     // Without a workspace: the cloud's required endpoints, the package repositories (facts §1.11) and
@@ -186,9 +195,9 @@ void add_catalog_targets(const std::optional<WorkspaceInfo>& ws, const Config& c
       continue;
     }
     std::vector<std::string> instances{""};
-    if (row.host.find("<ci>") != std::string_view::npos && ws && !ws->compute_instances.empty()) {
-      instances = ws->compute_instances;
-    }
+    const bool per_instance = row.host.find("<ci>") != std::string_view::npos ||
+                              row.concrete.find("<ci>") != std::string_view::npos;
+    if (per_instance && ws && !ws->compute_instances.empty()) instances = ws->compute_instances;
     for (const auto& ci : instances) {
       values.ci = ci;
       const auto expanded = expand(row.host, values);
@@ -215,7 +224,16 @@ void add_catalog_targets(const std::optional<WorkspaceInfo>& ws, const Config& c
           }
         }
         if (any) continue;
-        t.not_testable = row.untestable.empty() ? wildcard_reason(row.id) : std::string(row.untestable);
+        const auto concrete = expand(row.concrete, values);
+        if (!row.concrete.empty() && concrete.missing.empty()) {
+          t.probe.host = concrete.host;
+        } else if (row.only_when_known) {
+          continue;
+        } else {
+          t.not_testable = !row.untestable.empty() ? std::string(row.untestable)
+                           : !row.concrete.empty() ? concrete.missing
+                                                   : wildcard_reason(row.id);
+        }
       }
       out.push_back(std::move(t));
     }
@@ -303,6 +321,32 @@ void add_extra_hosts(const Config& config, std::vector<PlannedTarget>& out) {
   }
 }
 
+/// Untested for one reason, the rows of one requirement (the compute instance's ports and hosts) are one
+/// entry: a user has one thing to give, and the reason names every check it would add.
+void merge_untested_groups(std::vector<PlannedTarget>& targets) {
+  for (auto first = targets.begin(); first != targets.end(); ++first) {
+    if (probed(*first) || first->group.empty()) continue;
+    std::string others;
+    for (auto it = std::next(first); it != targets.end();) {
+      if (probed(*it) || it->group != first->group || it->not_testable != first->not_testable) {
+        ++it;
+        continue;
+      }
+      others += (others.empty() ? "" : ", ") + it->id + " (" + host_port(*it) + ")";
+      first->required = first->required || it->required;
+      first->merged_untested.push_back(std::move(*it));
+      it = targets.erase(it);
+    }
+    if (!others.empty()) first->not_testable += "; the same holds for " + others;
+  }
+}
+
+std::vector<std::string> merged_ids(const PlannedTarget& t) {
+  std::vector<std::string> out;
+  for (const auto& m : t.merged_untested) out.push_back(m.id);
+  return out;
+}
+
 std::size_t category_rank(const std::string& category) {
   const auto parsed = parse_category(category);
   return parsed ? static_cast<std::size_t>(*parsed) : 99;
@@ -315,7 +359,7 @@ json target_to_json(const PlannedTarget& t) {
     for (const auto& [name, value] : t.probe.http->headers) headers[name] = value;
     request = {{"method", t.probe.http->method}, {"target", t.probe.http->target}, {"headers", headers}};
   }
-  return json{
+  json out{
       {"id", t.id},
       {"host", t.probe.host},
       {"port", t.probe.port},
@@ -333,6 +377,9 @@ json target_to_json(const PlannedTarget& t) {
       {"doc_url", t.doc_url},
       {"facts", t.facts},
   };
+  // The rows an untested entry stands for, each a target of its own (see PlannedTarget::merged_untested).
+  if (!t.merged_untested.empty()) out["merged_untested"] = merged_ids(t);
+  return out;
 }
 
 json proxy_to_json(const std::optional<ProxySettings>& proxy) {
@@ -365,6 +412,21 @@ std::string_view to_string(PlannedTarget::Expect expect) {
 }
 
 bool probed(const PlannedTarget& target) { return target.not_testable.empty(); }
+
+PlannedTarget redirected_target(const Plan& plan, const PlannedTarget& origin, const std::string& host,
+                                std::uint16_t port) {
+  const auto row = std::ranges::find(plan.targets, origin.redirect_id, &PlannedTarget::id);
+  PlannedTarget t = row != plan.targets.end() ? *row : origin;
+  t.id = origin.redirect_id.empty() ? origin.id : origin.redirect_id;
+  t.probe = ProbeTarget{host, port, true, std::nullopt, origin.probe.allow_proxy};
+  t.reachable_statuses.clear();
+  t.expected_ips.clear();
+  t.not_testable.clear();
+  t.redirect_id.clear();
+  t.facts += "; " + host + " is where " + origin.probe.host + " redirected this run's " +
+             (origin.probe.http ? origin.probe.http->method + " " + origin.probe.http->target : std::string("request"));
+  return t;
+}
 
 Plan build_plan(const std::optional<WorkspaceInfo>& workspace, const Config& config, Cloud cloud) {
   Plan plan;
@@ -419,6 +481,7 @@ Plan build_plan(const std::optional<WorkspaceInfo>& workspace, const Config& con
   for (const auto& entry : config.skip) {
     if (!used_skips.contains(entry)) plan.warnings.push_back("skip: " + entry + " matches no planned target");
   }
+  merge_untested_groups(targets);
 
   std::ranges::sort(targets, [](const PlannedTarget& a, const PlannedTarget& b) {
     return std::tuple(category_rank(a.category), a.id, a.probe.host, a.probe.port) <

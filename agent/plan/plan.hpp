@@ -41,6 +41,10 @@ struct PlannedTarget {
   bool manual_check = false;
   std::string doc_url;
   std::string facts;             ///< where the row comes from in azureml-network-facts.md
+  std::string group;             ///< catalog rows of one requirement ("ci"): untested for one reason, one entry
+  /// The rows this untested entry stands for (same group, same reason): shown as one, each still counted.
+  std::vector<PlannedTarget> merged_untested;
+  std::string redirect_id;       ///< set: the probe follows a redirect, and the host it names is a `redirect_id` target
 };
 
 /// "private", "public", "either".
@@ -68,6 +72,12 @@ struct Plan {
 /// say which input is missing). Without: the cloud's required endpoints, the package repositories and this
 /// machine's environment. Pass `choose_cloud()`'s answer as `cloud`.
 Plan build_plan(const std::optional<WorkspaceInfo>& workspace, const Config& config, Cloud cloud);
+
+/// The record of a host the engine added because `origin`'s answer redirected to it (MCR's blob request
+/// to its data host): the plan's `origin.redirect_id` target (its service, category, need and facts) at
+/// `host`:`port`, TLS only.
+PlannedTarget redirected_target(const Plan& plan, const PlannedTarget& origin, const std::string& host,
+                                std::uint16_t port);
 
 /// True when the engine should probe the target (it is testable).
 bool probed(const PlannedTarget& target);

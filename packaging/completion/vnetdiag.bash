@@ -18,7 +18,7 @@ _vnetdiag() {
     --concurrency --dns-budget --connect-budget --proxy-budget --tls-budget --http-budget --deadline --verbose"
   local inputs="--workspace-json --config --workspace-id --region --storage-account --key-vault --acr
     --app-insights --notebook-host --compute-instance --cloud"
-  local check_only="--json --prometheus --junit --markdown --format --quiet --redact"
+  local check_only="--json --prometheus --junit --markdown --format --quiet --redact --arm-token-file"
   local probe_only="--json --tcp --no-http --method --path --header"
 
   # The command: the first word that is one; none means check (vnetdiag's default).
@@ -34,7 +34,7 @@ _vnetdiag() {
 
   # Values of options.
   case $prev in
-    --workspace-json | --config | --resolv-conf | --hosts-file | --ca-file | --prometheus | --junit | --markdown)
+    --workspace-json | --config | --resolv-conf | --hosts-file | --ca-file | --prometheus | --junit | --markdown | --arm-token-file)
       _vnetdiag_files
       return
       ;;

@@ -3,6 +3,10 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/string.hpp>
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
+#include <cctype>
 
 #include "probes/version.hpp"
 
@@ -41,6 +45,29 @@ bhttp::request<bhttp::empty_body> make_request(const HttpRequest& spec, const st
   request.set(bhttp::field::connection, "close");
   for (const auto& [name, value] : spec.headers) request.set(name, value);
   return request;
+}
+
+std::optional<ProbeTarget> redirect_target(const HttpEvidence& answer, const ProbeTarget& origin) {
+  constexpr int kRedirects[] = {301, 302, 303, 307, 308};
+  if (answer.status != HttpStatus::response || std::ranges::find(kRedirects, answer.code) == std::end(kRedirects))
+    return std::nullopt;
+  const auto location = std::ranges::find_if(answer.headers, [](const auto& h) { return beast::iequals(h.first, "Location"); });
+  if (location == answer.headers.end()) return std::nullopt;
+  // Only an absolute URL names another host; a relative one stays on the origin.
+  const auto url = boost::urls::parse_absolute_uri(location->second);
+  if (!url || !url->has_authority()) return std::nullopt;
+  if (url->scheme_id() != boost::urls::scheme::https) return std::nullopt;
+  ProbeTarget next;
+  next.tls = true;
+  next.host = url->host_type() == boost::urls::host_type::ipv6 ? std::string(url->encoded_host_address())
+                                                                : std::string(url->encoded_host());
+  if (next.host.empty() || next.host.find('%') != std::string::npos) return std::nullopt;
+  for (auto& c : next.host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  next.port = url->has_port() ? url->port_number() : 443;
+  if (url->has_port() && next.port == 0) return std::nullopt;
+  next.allow_proxy = origin.allow_proxy;
+  if (beast::iequals(next.host, origin.host) && next.port == origin.port) return std::nullopt;
+  return next;
 }
 
 HttpStatus classify_http_error(const boost::system::error_code& ec) {

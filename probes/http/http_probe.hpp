@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,11 @@ constexpr std::size_t kHeaderValueLimit = 512;
 /// Builds the request: Host (with the port when not the scheme's default), a User-Agent, and the caller's headers.
 bhttp::request<bhttp::empty_body> make_request(const HttpRequest& spec, const std::string& host, std::uint16_t port,
                                                bool tls);
+
+/// The host a redirect answer sends the client on to, as a TLS target (no request: such URLs are signed for
+/// one client), when the answer is 301/302/303/307/308 with an absolute https Location naming another host or
+/// port than `origin`. nullopt otherwise (a plain http Location is not what a registry client follows).
+std::optional<ProbeTarget> redirect_target(const HttpEvidence& answer, const ProbeTarget& origin);
 
 /// Maps a Beast/Asio error during the exchange to the report's vocabulary.
 HttpStatus classify_http_error(const boost::system::error_code& ec);

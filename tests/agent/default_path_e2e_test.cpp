@@ -170,6 +170,23 @@ TEST_CASE("Entra ID black-holed is an Error for the sign-in host", "[e2e][defaul
   CHECK(v.exit_code == 1);
 }
 
+TEST_CASE("MCR's data host black-holed while its front end answers is an Error naming the data host",
+          "[e2e][default-path][mcr][netns]") {
+  CustomerVnet vnet(CustomerFault::mcr_data_black_holed);
+  const auto v = check(vnet);
+  const auto f = only_finding(v);
+  CHECK(f["code"] == "VND-MCR-001");
+  CHECK(f["level"] == "Error");
+  CHECK(contains(f["evidence"], CustomerVnet::kRedirectedDataHost));
+  CHECK(v.exit_code == 1);
+  // The front end answered, and the host it sent the client to is a record of its own, beside the regional one.
+  std::set<std::string> data_hosts;
+  for (const auto& t : v.report["targets"])
+    if (t.dump().find("\"mcr.data\"") != std::string::npos) data_hosts.insert(t.dump());
+  INFO(v.output.substr(0, 3000));
+  CHECK(data_hosts.size() == 2);
+}
+
 TEST_CASE("with a managed identity, the VNet's address space and its peering's range come from Resource Manager",
           "[e2e][default-path][arm][netns]") {
   CustomerVnet vnet(CustomerFault::none, ArmAccess::reader);

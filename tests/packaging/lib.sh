@@ -183,7 +183,10 @@ import json, sys
 base, plan, out = sys.argv[1:]
 config = json.load(open(base))
 ours = {h["id"] for h in config["extra_hosts"]}
-planned = {t["id"] for t in json.load(open(plan))["targets"]}
+planned = set()
+for t in json.load(open(plan))["targets"]:
+    planned.add(t["id"])
+    planned.update(t.get("merged_untested", []))  # shown as one entry, each a target of its own
 config["skip"] = sorted(planned - ours)
 json.dump(config, open(out, "w"), indent=2)
 PY

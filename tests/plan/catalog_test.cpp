@@ -137,7 +137,10 @@ TEST_CASE("storage, Key Vault, ACR, MCR, ARM and Entra ID get the unauthenticate
       {"storage.blob", "GET", "/?comp=list", "x-ms-version", 401},
       {"keyvault", "GET", "/secrets?api-version=7.4", "", 401},
       {"acr.login", "GET", "/v2/", "", 401},
-      {"mcr", "GET", "/v2/", "", 200},
+      // [S18]: MCR's test blob, answered with a 307 to the data host the client is sent to.
+      {"mcr", "GET",
+       "/v2/mcrlabscdnone/hello-world-linux/blobs/sha256:fce289e99eb9bca977dae136fbe2a82b6b7d4c372474c9235adc1741675f587e",
+       "", 307},
       {"arm", "GET", "/subscriptions?api-version=2020-01-01", "", 401},
       {"entra", "GET", "/common/v2.0/.well-known/openid-configuration", "", 200},
   };
@@ -154,6 +157,42 @@ TEST_CASE("storage, Key Vault, ACR, MCR, ARM and Entra ID get the unauthenticate
     // The workspace API's anonymous answer is UNCONFIRMED (§6.7): TLS only.
     CHECK(row(cloud, "workspace.api").request == nullptr);
   }
+}
+
+TEST_CASE("one row list serves every cloud: each token is the cloud's suffix, and masked rows stay in their cloud",
+          "[plan][catalog]") {
+  for (auto cloud : kClouds) {
+    for (const auto& r : catalog(cloud)) {
+      INFO(to_string(cloud) << " " << r.id << " " << r.host);
+      CHECK(r.host.find('{') == std::string_view::npos);
+      CHECK(r.zone.find('{') == std::string_view::npos);
+      CHECK(r.facts.find('{') == std::string_view::npos);
+      CHECK(r.concrete.find('{') == std::string_view::npos);
+      CHECK_FALSE(r.host.empty());
+    }
+  }
+  CHECK(row(Cloud::public_cloud, "storage.blob").host == "<sa>.blob.core.windows.net");
+  CHECK(row(Cloud::china, "storage.blob").zone == "privatelink.blob.core.chinacloudapi.cn");
+  CHECK(row(Cloud::usgov, "keyvault").zone == "privatelink.vaultcore.usgovcloudapi.net");
+  CHECK(row(Cloud::usgov, "batch").concrete == "<region>.batch.usgovcloudapi.net");
+  CHECK(row(Cloud::china, "acr.data").zone.empty());  // unconfirmed (§6.3): no zone asserted
+  auto has = [](Cloud cloud, std::string_view id) {
+    return std::ranges::any_of(catalog(cloud), [&](const TargetTemplate& r) { return r.id == id; });
+  };
+  for (auto id : {"automl", "automl.aka", "experiments", "ci.instances", "monitor.ingest.regional"}) {
+    INFO(id);
+    CHECK(has(Cloud::public_cloud, id));
+    CHECK_FALSE(has(Cloud::china, id));
+    CHECK_FALSE(has(Cloud::usgov, id));
+  }
+  CHECK_FALSE(has(Cloud::public_cloud, "portal"));
+  CHECK(row(Cloud::china, "portal").host == "management.azure.cn");
+  CHECK_FALSE(has(Cloud::china, "graph.legacy"));
+  CHECK(row(Cloud::usgov, "graph.legacy").host == "graph.windows.net");
+  // The names that identify a cloud come from the same table.
+  CHECK(facts_of(Cloud::usgov).az_environment == "AzureUSGovernmentCloud");
+  CHECK(cloud_of_az_environment("azurechinacloud") == Cloud::china);
+  CHECK(resource_manager_url(Cloud::china) == "https://management.chinacloudapi.cn/");
 }
 
 TEST_CASE("category names are the workspace-diagnostics names", "[plan][catalog]") {

@@ -1,11 +1,13 @@
 // TCP, TLS and HTTP against real nginx servers with certificates minted by the test.
 #include <catch2/catch.hpp>
 
+#include "probes/http/http_probe.hpp"
 #include "tests/probes/harness.hpp"
 #include "tests/support/netns.hpp"
 #include "tests/support/nginx.hpp"
 #include "tests/support/pki.hpp"
 #include "tests/support/silent_listener.hpp"
+#include "tests/support/sockets.hpp"
 
 using namespace vnetdiag;
 using namespace vnetdiag::testing;
@@ -196,4 +198,101 @@ TEST_CASE("a black-holed address is a TCP timeout within the connect budget", "[
   CHECK(r.tcp[0].status == TcpStatus::timeout);
   CHECK(r.tcp[0].ms >= 750);
   CHECK(r.tcp[0].ms <= 800 + 250);
+}
+
+namespace {
+
+/// A registry front end (nginx) whose blob request redirects to a data host, and a regional data host, as MCR
+/// has them [S18]; each on its own nginx so the redirect can name the data host's port.
+struct RegistryWorld {
+  static constexpr const char* kBlob = "/v2/hello/blobs/sha256:abc";
+  TempDir dir;
+  Pki pki{dir, "vnetdiag Test Root CA"};
+  std::unique_ptr<Nginx> data;      // sites: 0 the host the redirect names, 1 the regional host
+  std::unique_ptr<Nginx> registry;  // the front end
+  EngineOptions options;
+
+  /// `front_status`: what the registry answers the blob request (307 redirects to the data host).
+  explicit RegistryWorld(int front_status = 307, bool redirect_to_regional = false) {
+    const auto cert = pki.leaf({.dns_names = {"registry.test", "data.test", "regional.test"}});
+    data = std::make_unique<Nginx>(std::vector<NginxSite>{{.tls = true, .cert = cert}, {.tls = true, .cert = cert}}, dir);
+    const auto to = redirect_to_regional ? "regional.test:" + std::to_string(data->port(1))
+                                         : "data.test:" + std::to_string(data->port(0));
+    NginxLocation blob{.path = "/v2/", .status = front_status,
+                       .headers = {{"Location", "https://" + to + "/account//docker/registry/v2/blobs/data?sig=x"}}};
+    registry = std::make_unique<Nginx>(std::vector<NginxSite>{{.tls = true, .cert = cert, .locations = {blob}}}, dir);
+    options = isolated_options();
+    options.ca_file = pki.ca_file().string();
+    options.hosts_file = hosts_file(dir, {{"registry.test", "127.0.0.1"}, {"data.test", "127.0.0.1"}, {"regional.test", "127.0.0.1"}});
+  }
+
+  ProbeTarget front() const {
+    auto t = https("registry.test", registry->port(0), kBlob);
+    t.follow_redirect = true;
+    return t;
+  }
+  ProbeTarget regional() const { return ProbeTarget{"regional.test", data->port(1), true, std::nullopt, true}; }
+};
+
+}  // namespace
+
+TEST_CASE("a registry's redirect to another data host adds that host to the run, probed to TLS", "[http][redirect][nginx]") {
+  RegistryWorld world;
+  const auto run = run_probes({world.front(), world.regional()}, world.options);
+  REQUIRE(run.targets.size() == 3);
+  CHECK(run.targets[0].http->code == 307);
+  CHECK(run.targets[1].host == "regional.test");
+  CHECK(run.targets[1].tls->status == TlsStatus::ok);
+  const auto& followed = run.targets[2];
+  CHECK(followed.host == "data.test");
+  CHECK(followed.port == world.data->port(0));
+  CHECK(followed.redirected_from == std::optional<std::size_t>(0));
+  REQUIRE(followed.tls);
+  CHECK(followed.tls->status == TlsStatus::ok);
+  CHECK_FALSE(followed.http);  // the signed URL is the client's; reaching the host is the question
+}
+
+TEST_CASE("a redirect to a host the run already probes adds nothing", "[http][redirect][nginx]") {
+  RegistryWorld world(307, /*redirect_to_regional=*/true);
+  const auto run = run_probes({world.front(), world.regional()}, world.options);
+  CHECK(run.targets.size() == 2);
+}
+
+TEST_CASE("when the registry's blob request fails, the regional data host is still probed", "[http][redirect][nginx]") {
+  RegistryWorld world(503);
+  const auto run = run_probes({world.front(), world.regional()}, world.options);
+  REQUIRE(run.targets.size() == 2);
+  CHECK(run.targets[0].http->code == 503);
+  CHECK(run.targets[1].tls->status == TlsStatus::ok);
+
+  auto refused = world.front();
+  refused.port = local_port(bound_socket("127.0.0.1", 0, SOCK_STREAM).get());  // bound, never listening: refused
+  const auto cut = run_probes({refused, world.regional()}, world.options);
+  REQUIRE(cut.targets.size() == 2);
+  CHECK_FALSE(cut.targets[0].http);
+  CHECK(cut.targets[1].tls->status == TlsStatus::ok);
+}
+
+TEST_CASE("only an absolute https redirect to another host or port is followed", "[http][redirect]") {
+  const ProbeTarget origin{"mcr.microsoft.com", 443, true, HttpRequest{}, true};
+  auto answer = [](int code, std::string location) {
+    HttpEvidence e;
+    e.status = HttpStatus::response;
+    e.code = code;
+    e.headers = {{"location", std::move(location)}};
+    return e;
+  };
+  const auto next = http::redirect_target(answer(307, "https://WestCentralUS.data.mcr.microsoft.com/a//b?sig=x"), origin);
+  REQUIRE(next);
+  CHECK(next->host == "westcentralus.data.mcr.microsoft.com");
+  CHECK(next->port == 443);
+  CHECK(next->tls);
+  CHECK_FALSE(next->http);
+  CHECK(http::redirect_target(answer(307, "https://data.test:8443/x"), origin)->port == 8443);
+  CHECK(http::redirect_target(answer(302, "https://[::1]:9443/x"), origin)->host == "::1");
+  CHECK_FALSE(http::redirect_target(answer(200, "https://other.test/"), origin));
+  CHECK_FALSE(http::redirect_target(answer(307, "/v2/elsewhere"), origin));
+  CHECK_FALSE(http::redirect_target(answer(307, "http://other.test/"), origin));
+  CHECK_FALSE(http::redirect_target(answer(307, "https://mcr.microsoft.com/other"), origin));
+  CHECK_FALSE(http::redirect_target(answer(307, "not a url"), origin));
 }
