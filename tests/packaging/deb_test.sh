@@ -10,7 +10,8 @@
 #   deb_test.sh all DEB SOURCE_DIR             contents, lintian and runs (e.g. on scripts/package's .deb)
 #
 # ctest packages the tree it was built in (the dev preset: sanitizers on, so its Depends also name
-# libasan/libubsan); scripts/package builds the release package, and `deb_test.sh all` checks it the same way.
+# libasan/libubsan); scripts/package builds the static release package, which tests/static/ checks (with
+# `deb_test.sh contents DEB SOURCE_DIR static` and lintian among others).
 # shellcheck source=tests/packaging/lib.sh
 source "$(dirname "$0")/lib.sh"
 
