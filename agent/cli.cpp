@@ -7,6 +7,7 @@
 #include <set>
 
 #include "probes/library_versions.hpp"
+#include "probes/tls/trust_store.hpp"
 #include "probes/version.hpp"
 
 namespace vnetdiag {
@@ -79,6 +80,12 @@ std::vector<std::string> with_default_command(int argc, const char* const* argv)
   return args;
 }
 
+#ifdef VNETDIAG_STATIC_BUILD
+constexpr const char* kLinkage = ", statically linked";
+#else
+constexpr const char* kLinkage = "";
+#endif
+
 struct Usage {
   std::string_view command;
   std::string_view synopsis;
@@ -103,8 +110,10 @@ std::string usage_text(std::string_view command) {
 }
 
 std::string version_text() {
-  return fmt::format("vnetdiag {} (commit {})\nbuilt with c-ares {}, {}, Boost {}\n", kVersion, kGitCommit,
-                     cares_version(), openssl_version(), boost_version());
+  // The trust store is loaded, not only located, so that an unreadable or empty bundle shows here.
+  return fmt::format("vnetdiag {} (commit {})\nbuilt with c-ares {}, {}, Boost {}{}\ntrust store: {}\n", kVersion,
+                     kGitCommit, cares_version(), openssl_version(), boost_version(), kLinkage,
+                     tls::describe(tls::inspect_system_trust_store()));
 }
 
 Invocation parse_command_line(int argc, const char* const* argv) {

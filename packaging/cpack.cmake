@@ -1,12 +1,13 @@
 # The Debian package, built by CPack from what packaging/install.cmake and agent/CMakeLists.txt install.
-# Included from the top-level CMakeLists.txt. One command: scripts/package (release preset, then cpack).
+# Included from the top-level CMakeLists.txt. One command: scripts/package (static preset, then cpack and
+# the tarball: packaging/release.sh).
 #
-#   cmake --preset release && cmake --build --preset release --target vnetdiag
-#   cpack --config build/release/CPackConfig.cmake -B build/release/package
+#   cmake --preset static && cmake --build --preset static --target vnetdiag
+#   cpack --config build/static/CPackConfig.cmake -B build/static/package
 #
 # Runtime dependencies are computed by dpkg-shlibdeps from the binary (dpkg-dev must be installed, and
-# file(1), which CPack uses to find the ELF files); only ca-certificates, which the binary needs but does not
-# link, is named by hand.
+# file(1), which CPack uses to find the ELF files): none for the static binary, the shared libraries for a
+# developer build; only ca-certificates, which the binary needs but does not link, is named by hand.
 
 set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGE_NAME "vnetdiag")

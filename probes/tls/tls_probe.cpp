@@ -14,6 +14,7 @@
 #include "probes/net/address.hpp"
 #include "probes/library_versions.hpp"
 #include "probes/tls/cert_info.hpp"
+#include "probes/tls/trust_store_load.hpp"
 
 namespace vnetdiag::tls {
 namespace {
@@ -67,12 +68,18 @@ TlsStatus most_actionable(std::span<const VerifyIssue> issues) {
 }
 
 TlsClient::TlsClient(const std::string& ca_file) : context_(ssl::context::tls_client) {
-  boost::system::error_code ec;
   if (ca_file.empty()) {
-    context_.set_default_verify_paths(ec);
-  } else {
-    context_.load_verify_file(ca_file, ec);
+    // Not set_default_verify_paths(): a linked-in OpenSSL looks only where the build machine keeps its
+    // CAs. An unusable system store is not bad input: every handshake then reports the untrusted chain.
+    const auto loaded = load_trust_store(SSL_CTX_get_cert_store(context_.native_handle()), locate_system_trust_store());
+    if (loaded.certificates == 0 && loaded.location.directories.empty())
+      spdlog::warn("trust store: {}", describe(loaded));
+    else
+      spdlog::debug("tls.trust_store {}", describe(loaded));
+    return;
   }
+  boost::system::error_code ec;
+  context_.load_verify_file(ca_file, ec);
   if (ec) throw std::invalid_argument("CA file '" + ca_file + "': " + ec.message());
 }
 

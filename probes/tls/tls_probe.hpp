@@ -30,7 +30,7 @@ struct TlsSession {
 /// Holds the trust store for a run; one per run.
 class TlsClient {
  public:
-  /// Trusts `ca_file` (PEM) when given, else the system store. Throws std::invalid_argument for
+  /// Trusts `ca_file` (PEM) when given, else the system store (trust_store.hpp). Throws std::invalid_argument for
   /// an unreadable CA file: that is bad input, reported before any probe runs.
   explicit TlsClient(const std::string& ca_file);
 

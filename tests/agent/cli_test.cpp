@@ -23,6 +23,22 @@ TEST_CASE("the version names the build and the libraries it was built with", "[c
   CHECK(r.output.find("Boost 1.81") != std::string::npos);
 }
 
+TEST_CASE("the version names the trust store it loaded", "[cli]") {
+  TempDir dir;
+  Pki pki(dir, "vnetdiag version test CA");
+  const std::string ca = pki.ca_file().string();
+  auto r = run_command({"/usr/bin/env", "-u", "SSL_CERT_DIR", "SSL_CERT_FILE=" + ca, VNETDIAG_BINARY, "--version"});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("\ntrust store: " + ca + " from SSL_CERT_FILE (1 certificate)\n"));
+
+  // A store that cannot be loaded is said so; --version itself still succeeds.
+  const std::string missing = (dir.path() / "absent.pem").string();
+  r = run_command({"/usr/bin/env", "-u", "SSL_CERT_DIR", "SSL_CERT_FILE=" + missing, VNETDIAG_BINARY, "--version"});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("trust store: " + missing + " from SSL_CERT_FILE (0 certificates); cannot load " +
+                                       missing + ": not found"));
+}
+
 TEST_CASE("the help lists the commands and the exit codes", "[cli]") {
   auto r = run_vnetdiag({"--help"});
   CHECK(r.exit_code == 0);

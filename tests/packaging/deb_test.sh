@@ -2,14 +2,16 @@
 # The Debian package: built, inspected, linted, and its binary run from a temporary root.
 #
 #   deb_test.sh build CPACK CPACK_CONFIG OUT   run CPack on a build tree; leaves OUT/vnetdiag.deb
-#   deb_test.sh contents DEB SOURCE_DIR        control fields, computed Depends, files, units, man page,
+#   deb_test.sh contents DEB SOURCE_DIR [static]  control fields, computed Depends (ca-certificates alone
+#                                              for the static build's), files, units, man page,
 #                                              completion, example config
 #   deb_test.sh lintian DEB                    lintian without errors (exit 77: lintian not installed)
 #   deb_test.sh runs DEB                       the extracted binary: --version, and probes on loopback only
 #   deb_test.sh all DEB SOURCE_DIR             contents, lintian and runs (e.g. on scripts/package's .deb)
 #
 # ctest packages the tree it was built in (the dev preset: sanitizers on, so its Depends also name
-# libasan/libubsan); scripts/package builds the release package, and `deb_test.sh all` checks it the same way.
+# libasan/libubsan); scripts/package builds the static release package, which tests/static/ checks (with
+# `deb_test.sh contents DEB SOURCE_DIR static` and lintian among others).
 # shellcheck source=tests/packaging/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -31,7 +33,7 @@ build() {
 field() { dpkg-deb -f "$1" "$2"; }
 
 contents() {
-  local deb=$1 source=$2
+  local deb=$1 source=$2 linkage=${3:-dynamic}
   [[ -f $deb ]] || fail "no package at $deb"
   local version arch
   version=$(sed -n 's/^project(vnetdiag VERSION \([0-9.]*\).*/\1/p' "$source/CMakeLists.txt")
@@ -48,11 +50,16 @@ contents() {
   local depends
   depends=$(field "$deb" Depends)
   note "Depends: $depends"
-  # Computed by dpkg-shlibdeps: the libraries the binary links, with versions; ca-certificates by hand.
-  local dep
-  for dep in 'libc-ares2 (>= ' 'libssl3 (>= ' 'libc6 (>= ' 'libstdc++6 (>= ' 'ca-certificates'; do
-    [[ $depends == *"$dep"* ]] || fail "Depends lacks '$dep': $depends"
-  done
+  if [[ $linkage == static ]]; then
+    # dpkg-shlibdeps finds no library in a static binary: the CA bundle is all it needs.
+    [[ $depends == ca-certificates ]] || fail "the static package's Depends is not ca-certificates alone: $depends"
+  else
+    # Computed by dpkg-shlibdeps: the libraries the binary links, with versions; ca-certificates by hand.
+    local dep
+    for dep in 'libc-ares2 (>= ' 'libssl3 (>= ' 'libc6 (>= ' 'libstdc++6 (>= ' 'ca-certificates'; do
+      [[ $depends == *"$dep"* ]] || fail "Depends lacks '$dep': $depends"
+    done
+  fi
 
   note "maintainer scripts"
   local control

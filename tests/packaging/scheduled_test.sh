@@ -64,11 +64,16 @@ note "every file system read-only but the state directory (DynamicUser, NoNewPri
 sandboxed=$work/sandboxed-state
 mkdir -p "$sandboxed"
 chown 65534:65534 "$sandboxed"
-chmod 0755 "$work" "$work/lab" "$work/lab/pki"
+# The service user runs copies, as it runs the installed /usr/lib/vnetdiag and /usr/bin: the checkout and
+# its build tree may sit where only root may enter (a clone under /root, mode 0700).
+mkdir -p "$work/installed"
+install -m 0755 "$wrapper" "$work/installed/vnetdiag-scheduled"
+install -m 0755 "$VNETDIAG" "$work/installed/vnetdiag"
+chmod 0755 "$work" "$work/installed" "$work/lab" "$work/lab/pki"
 chmod 0644 "$config" "$work/lab/resolv.conf" "$work/lab/hosts" "$work/lab/pki/ca.pem"
 rc=0
 # shellcheck disable=SC2016 # expanded by the inner bash
-STATE_DIRECTORY=$sandboxed unshare --mount --propagation private bash -c '
+STATE_DIRECTORY=$sandboxed VNETDIAG_BINARY=$work/installed/vnetdiag unshare --mount --propagation private bash -c '
   set -e
   mount --bind "$STATE_DIRECTORY" "$STATE_DIRECTORY"
   awk "{ print \$2 }" /proc/self/mounts | grep -Ev "^/(proc|sys|dev)(/|\$)" | while read -r point; do
@@ -79,7 +84,7 @@ STATE_DIRECTORY=$sandboxed unshare --mount --propagation private bash -c '
     exit 99
   fi
   exec setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs \
-    bash "$0" run' "$wrapper" || rc=$?
+    bash "$0" run' "$work/installed/vnetdiag-scheduled" || rc=$?
 [[ $rc -eq 0 ]] || fail "the sandboxed run exited $rc"
 [[ -s $sandboxed/latest.json && -s $sandboxed/vnetdiag.prom ]] || fail "the sandboxed run wrote no report or textfile"
 [[ $(stat -c %u "$(readlink -f "$sandboxed/latest.json")") == 65534 ]] || fail "the report is not the service user's"

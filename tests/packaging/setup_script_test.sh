@@ -7,8 +7,10 @@
 #                                                       (Warning): the setup fails, exit 1; FAIL_ON=never passes
 #   setup_script_test.sh warning VNETDIAG SOURCE_DIR   only the optional host down: the setup passes;
 #                                                       FAIL_ON=warnings fails it with 2
-#   setup_script_test.sh install VNETDIAG SOURCE_DIR   a .deb beside the script is installed with apt-get
-#                                                       (a stand-in apt-get here, that records its call)
+#   setup_script_test.sh install VNETDIAG SOURCE_DIR   a .deb beside the script is checked against SHA256SUMS
+#                                                       and installed with dpkg, never apt-get (stand-ins here,
+#                                                       that record their calls); a damaged one is refused
+# (The real package and tarball are installed in a Debian 11 root by tests/static/static_test.sh.)
 # shellcheck source=tests/packaging/lib.sh
 source "$(dirname "$0")/lib.sh"
 in_private_network "$@"
@@ -81,22 +83,52 @@ case $scenario in
     [[ $(find "$share/vnetdiag-reports" -name 'report-*.json' | wc -l) -eq 1 ]] || fail "the report was not copied"
     ;;
   install)
-    # A package beside the script, and an apt-get that "installs" it: it records its arguments and puts
-    # vnetdiag on PATH, as the real one would put /usr/bin/vnetdiag there.
+    # A package beside the script with its checksum, and a dpkg that "installs" it: it records its arguments
+    # and puts vnetdiag on PATH, as the real one puts /usr/bin/vnetdiag there. apt-get must not be used:
+    # the instance may have no route to a package repository.
     : >"$share/vnetdiag_9.9.9_amd64.deb"
+    (cd "$share" && sha256sum vnetdiag_9.9.9_amd64.deb >SHA256SUMS)
     cp "$(lab_config "$work/lab" install app)" "$share/vnetdiag-config.json"
     mkdir -p "$work/stub-bin"
+    cat >"$work/stub-bin/dpkg" <<STUB
+#!/bin/bash
+echo "\$*" >>"$work/dpkg.calls"
+ln -sf "$VNETDIAG" "$work/stub-bin/vnetdiag"
+STUB
     cat >"$work/stub-bin/apt-get" <<STUB
 #!/bin/bash
 echo "\$*" >>"$work/apt-get.calls"
-ln -sf "$VNETDIAG" "$work/stub-bin/vnetdiag"
+exit 100
 STUB
-    chmod +x "$work/stub-bin/apt-get"
+    chmod +x "$work/stub-bin/dpkg" "$work/stub-bin/apt-get"
     PATH=$work/stub-bin:$PATH run_setup
-    grep -q "install -y -q --no-install-recommends $share/vnetdiag_9.9.9_amd64.deb" "$work/apt-get.calls" ||
-      fail "apt-get was not asked to install the package beside the script: $(cat "$work/apt-get.calls" 2>/dev/null)"
+    grep -qx -- "-i $share/vnetdiag_9.9.9_amd64.deb" "$work/dpkg.calls" ||
+      fail "dpkg was not asked to install the package beside the script: $(cat "$work/dpkg.calls" 2>/dev/null)"
+    [[ ! -e $work/apt-get.calls ]] || fail "apt-get was called: $(cat "$work/apt-get.calls")"
+    grep -q 'checksum of vnetdiag_9.9.9_amd64.deb verified' <<<"$out" || fail "the checksum check is not printed"
     [[ $rc -eq 0 ]] || fail "the setup exited $rc on a healthy lab after installing"
     grep -q 'vnetdiag.* (commit' <<<"$out" || fail "the installed vnetdiag's version is not printed"
+
+    note "a damaged package is refused before dpkg sees it, and fails the setup with 3"
+    rm -f "$work/stub-bin/vnetdiag" "$work/dpkg.calls"
+    echo damaged >>"$share/vnetdiag_9.9.9_amd64.deb"
+    PATH=$work/stub-bin:$PATH run_setup
+    [[ $rc -eq 3 ]] || fail "a package whose checksum does not match gave $rc, expected 3"
+    grep -q 'checksum mismatch for vnetdiag_9.9.9_amd64.deb' <<<"$out" || fail "the mismatch is not named"
+    grep -q 'refusing to install' <<<"$out" || fail "the refusal is not printed"
+    [[ ! -e $work/dpkg.calls ]] || fail "dpkg was called on a damaged package: $(cat "$work/dpkg.calls")"
+    FAIL_ON=never PATH=$work/stub-bin:$PATH run_setup
+    [[ $rc -eq 0 ]] || fail "FAIL_ON=never with a damaged package gave $rc, expected 0"
+    [[ ! -e $work/dpkg.calls ]] || fail "dpkg was called on a damaged package with FAIL_ON=never"
+
+    note "a package without a checksum is refused too"
+    rm -f "$share/SHA256SUMS"
+    PATH=$work/stub-bin:$PATH run_setup
+    [[ $rc -eq 3 ]] || fail "a package without SHA256SUMS gave $rc, expected 3"
+    grep -q 'no checksum for vnetdiag_9.9.9_amd64.deb' <<<"$out" || fail "the missing checksum is not named"
+    [[ ! -e $work/dpkg.calls ]] || fail "dpkg was called on a package without a checksum"
+    rm -f "$share"/vnetdiag_*.deb
+
     note "a vnetdiag that does not run (say, its libraries are missing) fails the setup with 3"
     VNETDIAG_BINARY=/bin/false run_setup
     [[ $rc -eq 3 ]] || fail "a vnetdiag that cannot run gave $rc, expected 3"
@@ -104,7 +136,6 @@ STUB
     VNETDIAG_BINARY=/bin/false FAIL_ON=never run_setup
     [[ $rc -eq 0 ]] || fail "FAIL_ON=never with a vnetdiag that cannot run gave $rc, expected 0"
     note "nothing to run: no package, no binary, none installed"
-    rm -f "$share"/vnetdiag_*.deb
     PATH=/usr/bin:/bin run_setup
     if command -v vnetdiag >/dev/null 2>&1; then
       note "a vnetdiag is installed on this machine: the 'nothing to run' case is not testable here"
