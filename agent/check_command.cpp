@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <tuple>
 
 #include "agent/discovery/arm_vnet.hpp"
 #include "agent/inputs.hpp"
@@ -13,9 +14,9 @@
 #include "agent/plan/input_error.hpp"
 #include "agent/report_inputs.hpp"
 #include "agent/runner.hpp"
-#include "reports/atomic_file.hpp"
 #include "reports/findings.hpp"
 #include "reports/redact.hpp"
+#include "reports/report_file.hpp"
 #include "reports/render.hpp"
 
 namespace vnetdiag {
@@ -65,6 +66,36 @@ std::optional<Plan> plan_with_workspace_from_arm(const Plan& plan, const CheckCo
   }
   note("the workspace GUID was read from Azure Resource Manager (the inputs lack it)");
   return std::get<Plan>(std::move(replanned));
+}
+
+/// A report file asked for on the command line: where it goes and how it is rendered.
+struct ReportFile {
+  std::string_view flag;
+  ReportDestination destination;
+  std::string (*render)(const Report&);
+};
+
+/// The report files, checked before anything is probed: a typo in a path must not cost the run.
+std::variant<std::vector<ReportFile>, OptionError> report_files(const ReportOutputs& outputs) {
+  const std::tuple<std::string_view, const std::string*, std::string (*)(const Report&)> kFiles[] = {
+      {"--json", &outputs.json_file, &render_json},
+      {"--markdown", &outputs.markdown_file, &render_markdown},
+      {"--junit", &outputs.junit_file, &render_junit},
+      {"--prometheus", &outputs.prometheus_file, &render_prometheus},
+  };
+  std::vector<ReportFile> files;
+  for (const auto& [flag, path, render] : kFiles) {
+    if (path->empty()) continue;
+    auto resolved = resolve_report_path(*path);
+    if (auto* why = std::get_if<std::string>(&resolved)) return OptionError{fmt::format("{} {}: {}", flag, *path, *why)};
+    auto& destination = std::get<ReportDestination>(resolved);
+    for (const auto& other : files)
+      if (same_destination(other.destination, destination))
+        return OptionError{fmt::format("{} {} and {} {} are the same file: give each report its own", other.flag,
+                                       other.destination.given, flag, *path)};
+    files.push_back({flag, std::move(destination), render});
+  }
+  return files;
 }
 
 }  // namespace
@@ -142,6 +173,9 @@ ExitStatus run_targets_command(const TargetsCommand& command) {
 }
 
 ExitStatus run_check_command(const CheckCommand& command) {
+  auto checked_files = report_files(command.outputs);
+  if (auto* error = std::get_if<OptionError>(&checked_files)) return input_error(error->message, "check");
+  const auto& files = std::get<std::vector<ReportFile>>(checked_files);
   auto parsed = plan_from_inputs(command.inputs, &process_env);
   if (auto* error = std::get_if<InputError>(&parsed)) return input_error(error->to_string(), "check");
   auto plan = std::get<Plan>(std::move(parsed));
@@ -208,25 +242,21 @@ ExitStatus run_check_command(const CheckCommand& command) {
 
   // Files first, each written whole or not at all: a ticket never gets half a report.
   bool write_failed = false;
-  const std::pair<const std::string*, std::string (*)(const Report&)> kFiles[] = {
-      {&command.outputs.json_file, &render_json},
-      {&command.outputs.markdown_file, &render_markdown},
-      {&command.outputs.junit_file, &render_junit},
-      {&command.outputs.prometheus_file, &render_prometheus},
-  };
-  for (const auto& [file, render] : kFiles) {
-    if (file->empty()) continue;
-    if (auto ec = write_file_atomically(*file, render(report))) {
-      fmt::print(stderr, "vnetdiag: cannot write {}: {}\n", *file, ec.message());
+  for (const auto& file : files) {
+    if (auto ec = write_report(file.destination, file.render(report))) {
+      fmt::print(stderr, "vnetdiag: cannot write {}: {}\n", file.destination.given, ec.message());
       write_failed = true;
     }
   }
 
-  if (command.outputs.format == "json") {
-    std::cout << render_json(report);
-  } else {
-    const bool colour = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
-    std::cout << render_terminal(report, {.colour = colour, .quiet = command.outputs.quiet});
+  // A report sent to standard output ("--json -") is all that is printed there: a pipe gets one document.
+  if (std::ranges::none_of(files, [](const ReportFile& f) { return is_standard_output(f.destination); })) {
+    if (command.outputs.format == "json") {
+      std::cout << render_json(report);
+    } else {
+      const bool colour = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
+      std::cout << render_terminal(report, {.colour = colour, .quiet = command.outputs.quiet});
+    }
   }
   std::cout.flush();
   if (write_failed) return ExitStatus::incomplete;

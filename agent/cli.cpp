@@ -133,7 +133,8 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   check_app->add_option("--format", out.format, "What to print: text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  check_app->add_option("--json", out.json_file, "Also write the JSON report to FILE (written whole, or not at all)")
+  check_app->add_option("--json", out.json_file, "Also write the JSON report to FILE (written whole, or not at all; '-' is standard output, then the "
+                        "only thing printed there)")
       ->type_name("FILE");
   check_app->add_option("--markdown", out.markdown_file, "Also write a Markdown report (a ticket body) to FILE")
       ->type_name("FILE");

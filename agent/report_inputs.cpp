@@ -23,6 +23,7 @@ TargetContext context_of(const PlannedTarget& t) {
   c.expected_ips = t.expected_ips;
   c.reachable_statuses = t.reachable_statuses;
   c.doc_url = t.doc_url;
+  c.identifying = t.identifying;
   return c;
 }
 
@@ -73,6 +74,11 @@ EnvironmentFacts facts_of(const Environment& e, const Plan& plan, const CheckSet
     f.clock_skew_threshold_seconds = static_cast<double>(e.clock_skew->threshold.count());
   }
   for (const auto& r : used.vnet) f.vnet_ranges.push_back({r.range.to_string(), r.source});
+  f.resource_names = e.arm.names;
+  if (e.imds.info) {
+    f.resource_names.emplace_back(e.imds.info->resource_group, "resource-group");
+    f.resource_names.emplace_back(e.imds.info->subscription_id, "subscription");
+  }
   if (used.vnet.empty()) f.vnet_ranges_note = e.vnet_note;
   for (const auto& u : e.unusable) f.unusable.push_back({u.source, u.problem});
   for (const auto& n : e.notes) f.notes.push_back({n.topic, n.text});

@@ -34,6 +34,18 @@ mode_t mode_for(const std::filesystem::path& path) {
 
 }  // namespace
 
+std::error_code write_all(int fd, std::string_view content) {
+  for (std::size_t written = 0; written < content.size();) {
+    const auto n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return last_error();
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
 std::error_code write_file_atomically(const std::filesystem::path& path, std::string_view content) {
   const auto directory = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   // Same directory, so that rename() is atomic (one file system) and never copies.
@@ -44,14 +56,7 @@ std::error_code write_file_atomically(const std::filesystem::path& path, std::st
     return last_error();
   }
   if (::fchmod(temp.fd, mode_for(path)) != 0) return last_error();
-  for (std::size_t written = 0; written < content.size();) {
-    const auto n = ::write(temp.fd, content.data() + written, content.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return last_error();
-    }
-    written += static_cast<std::size_t>(n);
-  }
+  if (auto ec = write_all(temp.fd, content)) return ec;
   if (::fsync(temp.fd) != 0) return last_error();
   const int fd = temp.fd;
   temp.fd = -1;

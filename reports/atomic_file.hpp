@@ -13,4 +13,7 @@ namespace vnetdiag {
 /// untouched, the temporary file is removed, and the error names the step's errno.
 std::error_code write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
+/// Writes all of `content` to `fd`, resuming after short writes and signals.
+std::error_code write_all(int fd, std::string_view content);
+
 }  // namespace vnetdiag

@@ -17,4 +17,5 @@ target_sources(vnetdiag_reports PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/render_markdown.cpp
   ${CMAKE_CURRENT_LIST_DIR}/render_junit.cpp
   ${CMAKE_CURRENT_LIST_DIR}/render_prometheus.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/atomic_file.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/atomic_file.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/report_file.cpp)

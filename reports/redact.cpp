@@ -259,6 +259,13 @@ class Redactor {
       if (t.http) add(reported_egress_ip(*t.http), "egress-ip");
       if (t.proxy) add_proxy_user(t.proxy->proxy);
     }
+    // By structure: the names each host was built from, in the form the host uses (the notebooks host's
+    // "ml-<name, truncated>-<region>-<GUID>"), not only as the inputs spell them.
+    for (const auto& [context, t] : report.targets)
+      for (const auto& [value, kind] : context.identifying) add(value, kind);
+    for (const auto& u : report.unchecked)
+      for (const auto& [value, kind] : u.context.identifying) add(value, kind);
+    for (const auto& [value, kind] : report.env.resource_names) add(value, kind);
     // Longest first, so that "ws-prod" is replaced before "ws" could cut it in two.
     std::ranges::stable_sort(values_, std::greater{}, [](const Value& v) { return v.text.size(); });
   }
@@ -366,6 +373,9 @@ Report redact(Report report) {
   if (!host.empty() && run.hostname == host && !generic_name(host)) run.hostname = "<host-1>";
   if (!user.empty() && run.user == user && !generic_name(user)) run.user = "<user-1>";
   report.redacted = true;
+  for (auto& [context, t] : report.targets) context.identifying.clear();
+  for (auto& u : report.unchecked) u.context.identifying.clear();
+  report.env.resource_names.clear();
   return report;
 }
 

@@ -19,8 +19,10 @@ void remove_secrets(Report& report);
 
 /// The report with identifying values replaced by stable placeholders: subscription and tenant IDs, the
 /// workspace GUID and every other GUID, resource names (workspace, resource group, storage account, key
-/// vault, registry, Application Insights, compute instances; also inside host names), public egress IPs,
-/// this machine's name, user names and proxy user names. The same value gets the same placeholder
+/// vault, registry, Application Insights, compute instances, this VM's resource group and VNets; also inside
+/// host names), every host label built from them (the notebooks host's "ml-<name, truncated>-<region>-<GUID>",
+/// known from each target's context, not guessed from spelling), public egress IPs, this machine's name, user
+/// names and proxy user names. The same value gets the same placeholder
 /// ("<storage-1>") everywhere in the report. Regions, private IPs, ports and public service names stay:
 /// the report stays useful. Secrets are removed as well.
 Report redact(Report report);

@@ -34,6 +34,9 @@ struct TargetContext {
   std::vector<std::string> expected_ips;  ///< the private endpoint's IPs, when the config names them
   std::vector<int> reachable_statuses;    ///< HTTP statuses meaning "reached and allowed"; empty: any response
   std::string doc_url;                    ///< the catalog's documentation for this target
+  /// The customer's names the host was built from, {value, kind} ("ml-ws-eastus-…"/"notebooks"): what
+  /// `--redact` hides in every form the report shows. Not written in any report.
+  std::vector<std::pair<std::string, std::string>> identifying;
 };
 
 /// "private", "public", "either".
@@ -155,6 +158,9 @@ struct EnvironmentFacts {
   /// Substrings of a certificate issuer that mark a certificate as the service's own for Azure hosts
   /// (facts §5: Microsoft and DigiCert). Tests with their own CA add its name here.
   std::vector<std::string> expected_issuers{"Microsoft", "DigiCert"};
+  /// {name, kind} of the Azure resources discovery read or named (this VM's resource group, its VNet and the
+  /// peered ones): what `--redact` hides wherever the report mentions them. Not written in any report.
+  std::vector<std::pair<std::string, std::string>> resource_names;
 };
 
 /// The VNet's ranges as plain CIDRs.

@@ -491,6 +491,7 @@ void read_steps(Reader& reader, const DiscoverySettings& settings, const ImdsInf
   if (!header) return;
   const Headers& authorization = *header;
 
+  out.names.emplace_back(last_segment(imds.resource_id), "vm");
   const auto vm_what = "read virtual machine " + last_segment(imds.resource_id);
   const auto vm = reader.get(ArmStep::vm, vm_what, get_target(arm, arm_request(imds.resource_id), authorization));
   if (!vm) return;
@@ -500,6 +501,7 @@ void read_steps(Reader& reader, const DiscoverySettings& settings, const ImdsInf
     return;
   }
 
+  out.names.emplace_back(last_segment(*nic_id), "nic");
   const auto nic_what = "read network interface " + last_segment(*nic_id);
   const auto nic = reader.get(ArmStep::nic, nic_what, get_target(arm, arm_request(*nic_id), authorization));
   if (!nic) return;
@@ -518,6 +520,7 @@ void read_steps(Reader& reader, const DiscoverySettings& settings, const ImdsInf
     return;
   }
 
+  out.names.emplace_back(last_segment(*vnet_id), "vnet");
   const auto vnet_what = "read virtual network " + last_segment(*vnet_id);
   const auto vnet = reader.get(ArmStep::vnet, vnet_what, get_target(arm, arm_request(*vnet_id), authorization));
   if (!vnet) return;
@@ -532,6 +535,8 @@ void read_steps(Reader& reader, const DiscoverySettings& settings, const ImdsInf
   out.address_space = std::move(ranges->address_space);
   out.peered = std::move(ranges->peered);
   out.warnings = std::move(ranges->warnings);
+  out.names.emplace_back(out.vnet_name, "vnet");
+  for (const auto& peer : out.peered) out.names.emplace_back(peer.remote_vnet, "vnet");
   out.detail = "virtual network " + out.vnet_name + ": " + std::to_string(out.address_space.size()) +
                (out.address_space.size() == 1 ? " range" : " ranges") + ", and " + std::to_string(out.peered.size()) +
                (out.peered.size() == 1 ? " range" : " ranges") + " of connected peerings";

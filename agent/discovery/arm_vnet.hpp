@@ -100,6 +100,9 @@ struct ArmVnetResult {
   std::vector<PeeredRange> peered;    ///< ranges of Connected peerings, with the peered network's name
   std::vector<std::string> warnings;  ///< unusable entries of the documents
   double ms = 0;                      ///< all steps together
+  /// {name, kind} of every resource asked for or named ("jumpbox"/"vm", "vnet-hub"/"vnet"): what the report
+  /// may say, and `--redact` must hide.
+  std::vector<std::pair<std::string, std::string>> names;
 };
 
 /// Reads the VNet's ranges: a token from the identity endpoint under `settings.imds_base_url` (never

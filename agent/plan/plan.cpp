@@ -28,22 +28,28 @@ struct Placeholder {
   std::string Placeholders::*shown_unknown;  ///< what the host shows while the value is unknown; null: the token
   bool workspace_only;  ///< only a workspace can give it: rows using it are left out without a workspace
   std::string_view missing;
+  /// Non-empty: the value names the customer's resource, and `--redact` hides it under this kind of placeholder
+  /// wherever the host built from it appears.
+  std::string_view identifies = {};
+  bool whole_host = false;  ///< the value is a whole host: its first label is what names the resource
 };
 
 constexpr std::array<Placeholder, 9> kPlaceholders{{
     {"<wsid>", &Placeholders::wsid, nullptr, true,
      "the workspace ID (GUID) is not known and Azure Resource Manager could not be read for it: give the ARM body "
      "('az resource show --ids <workspace resource ID> -o json') with --workspace-json, --arm-token-file with the "
-     "output of 'az account get-access-token', or --workspace-id"},
+     "output of 'az account get-access-token', or --workspace-id", "workspace-id"},
     {"<region>", &Placeholders::region, nullptr, false, "the region is not known: give --region or a workspace"},
-    {"<sa>", &Placeholders::sa, nullptr, true, "the storage account is not known: give --storage-account"},
-    {"<kv>", &Placeholders::kv, nullptr, true, "the key vault is not known: give --key-vault"},
+    {"<sa>", &Placeholders::sa, nullptr, true, "the storage account is not known: give --storage-account", "storage"},
+    {"<kv>", &Placeholders::kv, nullptr, true, "the key vault is not known: give --key-vault", "keyvault"},
     {"<acr>", &Placeholders::acr, nullptr, true,
-     "the container registry is not known (a workspace gets one at its first image build): give --acr"},
+     "the container registry is not known (a workspace gets one at its first image build): give --acr", "acr"},
     {"<nb>", &Placeholders::nb, nullptr, true,
-     "the notebooks host is not known: give --notebook-host, or the ARM body or az ml v1 output (notebookInfo.fqdn)"},
+     "the notebooks host is not known: give --notebook-host, or the ARM body or az ml v1 output (notebookInfo.fqdn)",
+     // ml-<workspace name, truncated>-<region>-<workspace GUID>: built from the name, so hidden whole.
+     "notebooks", true},
     {"<discovery>", &Placeholders::discovery, &Placeholders::discovery_pattern, false, "the region is not known: give --region or a workspace"},
-    {"<ci>", &Placeholders::ci, nullptr, true, "no compute instance is named: give --compute-instance"},
+    {"<ci>", &Placeholders::ci, nullptr, true, "no compute instance is named: give --compute-instance", "compute"},
     {"<ingest>", &Placeholders::ingest, nullptr, false,
      "the Application Insights ingestion host is not known: give the component's connection string in the config "
      "(\"app_insights_connection_string\")"},
@@ -55,6 +61,7 @@ constexpr std::string_view kImdsRequest = "/metadata/instance?api-version=2021-0
 struct Expanded {
   std::string host;
   std::string missing;
+  std::vector<std::pair<std::string, std::string>> identifying;  ///< {value, kind} of the customer's names in it
 };
 
 Expanded expand(std::string_view pattern, const Placeholders& values) {
@@ -73,6 +80,8 @@ Expanded expand(std::string_view pattern, const Placeholders& values) {
       }
       out.host.replace(at, p.token.size(), value);
       at += value.size();
+      if (!p.identifies.empty())
+        out.identifying.emplace_back(p.whole_host ? value.substr(0, value.find('.')) : value, std::string(p.identifies));
     }
   }
   return out;
@@ -202,6 +211,7 @@ void add_catalog_targets(const std::optional<WorkspaceInfo>& ws, const Config& c
       values.ci = ci;
       const auto expanded = expand(row.host, values);
       PlannedTarget t = from_row(row, expanded.host, expectations);
+      t.identifying = expanded.identifying;
       if (!row.untestable.empty() && !is_wildcard(row)) {
         t.not_testable = std::string(row.untestable);
         t.manual_check = true;
@@ -227,6 +237,7 @@ void add_catalog_targets(const std::optional<WorkspaceInfo>& ws, const Config& c
         const auto concrete = expand(row.concrete, values);
         if (!row.concrete.empty() && concrete.missing.empty()) {
           t.probe.host = concrete.host;
+          t.identifying.insert(t.identifying.end(), concrete.identifying.begin(), concrete.identifying.end());
         } else if (row.only_when_known) {
           continue;
         } else {

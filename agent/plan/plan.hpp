@@ -45,6 +45,9 @@ struct PlannedTarget {
   /// The rows this untested entry stands for (same group, same reason): shown as one, each still counted.
   std::vector<PlannedTarget> merged_untested;
   std::string redirect_id;       ///< set: the probe follows a redirect, and the host it names is a `redirect_id` target
+  /// The customer's names the host was built from, {value, kind}: "vndtest01"/"storage", the notebooks
+  /// host's first label/"notebooks". `--redact` hides each wherever it appears, however the host spells it.
+  std::vector<std::pair<std::string, std::string>> identifying;
 };
 
 /// "private", "public", "either".

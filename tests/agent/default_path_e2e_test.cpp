@@ -394,3 +394,69 @@ TEST_CASE("a token file from 'az account get-access-token' reads the workspace w
   CHECK(r.exit_code == 0);
   CHECK(r.output.find(CustomerVnet::kToken) == std::string::npos);
 }
+
+namespace {
+
+/// The last segment of a resource ID: the resource's name.
+std::string resource_name(const json& id) {
+  const std::string text = id;
+  return text.substr(text.rfind('/') + 1);
+}
+
+}  // namespace
+
+TEST_CASE("a redacted run shows none of the workspace's names, in any form a host spells them, in any format",
+          "[e2e][default-path][redact][netns]") {
+  // Resource Manager readable, and a fault whose finding names the notebooks host: as many names in the report
+  // as a run can put there.
+  CustomerVnet vnet(CustomerFault::stale_notebooks_record, ArmAccess::reader);
+  const auto out = vnet.dir.path();
+  auto r = run_vnetdiag(vnet.args({"--redact", "--json", (out / "r.json").string(), "--markdown", (out / "r.md").string(),
+                                   "--junit", (out / "r.xml").string(), "--prometheus", (out / "r.prom").string()}),
+                        std::chrono::seconds(90));
+  CHECK(r.exit_code == 1);
+  const auto slurp = [](const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::pair<std::string, std::string> outputs[] = {{"text", r.output},
+                                                         {"JSON", slurp(out / "r.json")},
+                                                         {"Markdown", slurp(out / "r.md")},
+                                                         {"JUnit", slurp(out / "r.xml")},
+                                                         {"Prometheus", slurp(out / "r.prom")}};
+
+  // Every name the workspace document plants, and the machine's own.
+  const auto ws = json::parse(std::ifstream(kWorkspaceFixture));
+  const auto& p = ws["properties"];
+  const std::string notebooks = p["notebookInfo"]["fqdn"];
+  std::vector<std::string> names{ws["name"], resource_name(p["storageAccount"]), resource_name(p["keyVault"]),
+                                 resource_name(p["applicationInsights"]), resource_name(p["containerRegistry"]),
+                                 "rg-fabrikam-secure", notebooks.substr(0, notebooks.find('.')), CustomerVnet::kComputeInstance,
+                                 "rg-fabrikam-network", "vnet-fabrikam", "jumpbox"};
+  // Each GUID whole and by its first 8 characters (what a reader recognises), the name parts no public host
+  // uses ("fabrikam"; not "ws", "ml" or the region).
+  std::vector<std::string> fragments{"fabrikam"};
+  for (const std::string& guid : {p["workspaceId"].get<std::string>(), p["tenantId"].get<std::string>(),
+                                 std::string(kImdsSubscription), ws["identity"]["principalId"].get<std::string>(),
+                                 ws["id"].get<std::string>().substr(std::string("/subscriptions/").size(), 36)}) {
+    names.push_back(guid);
+    fragments.push_back(guid.substr(0, 8));
+  }
+  names.insert(names.end(), fragments.begin(), fragments.end());
+  for (const auto& [format, text] : outputs) {
+    INFO(format);
+    REQUIRE_FALSE(text.empty());
+    for (const auto& name : names) {
+      INFO(name);
+      const auto at = text.find(name);
+      INFO((at == std::string::npos ? std::string() : text.substr(at < 120 ? 0 : at - 120, 240)));
+      CHECK(at == std::string::npos);
+    }
+  }
+  // Still useful: the finding on the notebooks host, its zone and the region stay.
+  const auto report = json::parse(outputs[1].second);
+  CHECK(report["run"]["redacted"] == true);
+  CHECK(outputs[1].second.find("privatelink.notebooks.azure.net") != std::string::npos);
+  CHECK(outputs[1].second.find("westeurope") != std::string::npos);
+  CHECK(outputs[1].second.find("<notebooks-1>.westeurope.notebooks.azure.net") != std::string::npos);
+}

@@ -166,6 +166,18 @@ TEST_CASE("a private workspace expects every storage host behind privatelink.blo
   CHECK(only(plan, "acr.data").required);
 }
 
+TEST_CASE("each host built from a customer's name says which name, in the form the host spells it", "[plan][redact]") {
+  using Names = std::vector<std::pair<std::string, std::string>>;
+  const auto plan = plan_for("arm-private-westeurope");
+  CHECK(only(plan, "storage.blob").identifying == Names{{"stfabrikamsecure01", "storage"}});
+  CHECK(only(plan, "acr.data").identifying == Names{{"crfabrikamsecure", "acr"}});
+  CHECK(only(plan, "workspace.api").identifying == Names{{"7c1d9e2f-5a4b-4c3d-9e8f-0a1b2c3d4e5f", "workspace-id"}});
+  // The notebooks host is Azure's own spelling of the name: "ml-" and the name cut short.
+  CHECK(only(plan, "notebooks").identifying ==
+        Names{{"ml-fabrikam-sec-westeurope-7c1d9e2f-5a4b-4c3d-9e8f-0a1b2c3d4e5f", "notebooks"}});
+  CHECK(only(plan, "mcr").identifying.empty());
+}
+
 TEST_CASE("a public workspace expects public answers for its own hosts and does not guess about its resources",
           "[plan][expect]") {
   const auto plan = plan_for("arm-public-eastus");

@@ -166,3 +166,30 @@ TEST_CASE("redaction replaces whole names only, not parts of other words", "[red
   CHECK_THAT(json, Catch::Contains("<storage-1>.blob.core.windows.net"));
   CHECK_THAT(json, Catch::Contains("metadata.example"));
 }
+
+TEST_CASE("hosts built from a name are redacted in the form the host uses: the notebooks host's truncated name",
+          "[redact]") {
+  // The notebooks host is Azure's: "ml-" + the workspace name cut short + region + GUID. The name as given
+  // ("contoso-ml-ws-production") appears nowhere in it, so spelling alone would miss it.
+  const std::string label = "ml-contoso-ml-ws-pr-eastus-" + kWorkspaceId;
+  Scenario s;
+  s.workspace = {.name = "contoso-ml-ws-production", .workspace_id = kWorkspaceId, .region = "eastus"};
+  s.env.resource_names = {{"vnet-contoso-hub", "vnet"}, {"rg-contoso-net", "resource-group"}};
+  s.env.vnet_ranges = {{"10.1.0.0/16", "Azure Resource Manager: peering with vnet-contoso-hub"}};
+  s.add(target(label + ".eastus.notebooks.azure.net").id("notebooks").expect_private("privatelink.notebooks.azure.net")
+            .custom_dns().cname(label + ".privatelink.notebooks.azure.net").address("10.0.1.9").tcp(TcpStatus::timeout));
+  Report report = s.report();
+  report.targets.back().context.identifying = {{label, "notebooks"}};
+  const Report redacted = redact(report);
+  for (const auto& text : every_format(redacted)) {
+    CHECK_FALSE(contains_nocase(text, "contoso"));
+    CHECK_FALSE(contains_nocase(text, kWorkspaceId.substr(0, 8)));
+  }
+  const std::string json = render_json(redacted);
+  CHECK_THAT(json, Catch::Contains("<notebooks-1>.eastus.notebooks.azure.net"));
+  CHECK_THAT(json, Catch::Contains("<notebooks-1>.privatelink.notebooks.azure.net"));
+  CHECK_THAT(json, Catch::Contains("peering with <vnet-1>"));
+  // What it was built from is not kept in the redacted report itself.
+  CHECK(redacted.targets.back().context.identifying.empty());
+  CHECK(redacted.env.resource_names.empty());
+}
