@@ -25,13 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 /// A machine whose DNS server and metadata service count what they are asked: a UDP socket nobody answers
 /// and a TCP port nobody accepts, both on loopback.
 struct CountingMachine {
@@ -130,7 +123,7 @@ TEST_CASE("reports sent to a link, a character device, a FIFO and a file each ar
   }
   const auto fifo = out / "junit.pipe";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  auto collector = std::async(std::launch::async, [&] { return slurp(fifo); });
+  auto collector = std::async(std::launch::async, [&] { return read_file(fifo); });
 
   auto r = run_vnetdiag(vnet.with_workspace({"check", "--quiet", "--json", (out / "latest.json").string(), "--markdown",
                                              null_device.string(), "--junit", fifo.string(), "--prometheus",
@@ -139,14 +132,14 @@ TEST_CASE("reports sent to a link, a character device, a FIFO and a file each ar
   CHECK(r.exit_code == 0);
   CHECK(fs::is_symlink(out / "latest.json"));
   CHECK(fs::read_symlink(out / "latest.json") == "dated/2026-12-07.json");
-  CHECK(json::parse(slurp(dated))["verdict"]["status"] == "healthy");
+  CHECK(json::parse(read_file(dated))["verdict"]["status"] == "healthy");
   const auto device = fs::symlink_status(null_device);
   CHECK(device.type() == fs::file_type::character);
   const auto junit = collector.get();
   CHECK(junit.starts_with("<?xml"));
   CHECK(junit.find("</testsuites>") != std::string::npos);
   CHECK(fs::symlink_status(fifo).type() == fs::file_type::fifo);
-  CHECK(slurp(out / "vnetdiag.prom").find("vnetdiag_probe_success") != std::string::npos);
+  CHECK(read_file(out / "vnetdiag.prom").find("vnetdiag_probe_success") != std::string::npos);
   // Nothing else was left in the directory: no temporary files, no regular file in place of a special one.
   std::set<std::string> names;
   for (const auto& e : fs::directory_iterator(out))

@@ -15,13 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::size_t entries(const fs::path& dir) {
   return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
 }
@@ -33,7 +26,7 @@ TEST_CASE("a report file is written whole, with no temporary file left behind", 
   const auto path = dir.path() / "report.json";
   const std::string content(100000, 'x');
   REQUIRE_FALSE(write_file_atomically(path, content));
-  CHECK(read(path) == content);
+  CHECK(read_file(path) == content);
   CHECK(entries(dir.path()) == 1);
 }
 
@@ -42,7 +35,7 @@ TEST_CASE("writing over an existing report replaces it and keeps its permissions
   const auto path = dir.write("metrics.prom", "old\n");
   ::chmod(path.c_str(), 0644);
   REQUIRE_FALSE(write_file_atomically(path, "new\n"));
-  CHECK(read(path) == "new\n");
+  CHECK(read_file(path) == "new\n");
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0644);
@@ -65,5 +58,5 @@ TEST_CASE("a relative path is written in the current directory's terms", "[atomi
   const auto error = write_file_atomically("plain.txt", "plain\n");
   fs::current_path(previous);
   REQUIRE_FALSE(error);
-  CHECK(read(dir.path() / "plain.txt") == "plain\n");
+  CHECK(read_file(dir.path() / "plain.txt") == "plain\n");
 }

@@ -22,13 +22,6 @@ using Kind = ReportDestination::Kind;
 
 namespace {
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 ReportDestination resolved(const fs::path& path) {
   auto r = resolve_report_path(path.string());
   if (auto* why = std::get_if<std::string>(&r)) FAIL(path << ": " << *why);
@@ -55,10 +48,10 @@ TEST_CASE("a missing report file is created, and an existing one is replaced by 
   auto fresh = resolved(path);
   CHECK(fresh.kind == Kind::file);
   REQUIRE_FALSE(write_report(fresh, "first\n"));
-  CHECK(read(path) == "first\n");
+  CHECK(read_file(path) == "first\n");
   const auto before = lstat_of(path).st_ino;
   REQUIRE_FALSE(write_report(resolved(path), "second\n"));
-  CHECK(read(path) == "second\n");
+  CHECK(read_file(path) == "second\n");
   CHECK(lstat_of(path).st_ino != before);  // replaced whole: a reader never sees half of it
 }
 
@@ -71,14 +64,14 @@ TEST_CASE("a symlink report path stays a link, and the file it points to gets th
   REQUIRE_FALSE(write_report(resolved(link), "today\n"));
   CHECK(S_ISLNK(lstat_of(link).st_mode));
   CHECK(fs::read_symlink(link) == "dated/2026-12-07.json");
-  CHECK(read(target) == "today\n");
+  CHECK(read_file(target) == "today\n");
 
   SECTION("a link to a file not written yet creates that file") {
     const auto dangling = dir.path() / "next.json";
     fs::create_symlink(dir.path() / "dated" / "2026-12-08.json", dangling);
     REQUIRE_FALSE(write_report(resolved(dangling), "tomorrow\n"));
     CHECK(S_ISLNK(lstat_of(dangling).st_mode));
-    CHECK(read(dir.path() / "dated" / "2026-12-08.json") == "tomorrow\n");
+    CHECK(read_file(dir.path() / "dated" / "2026-12-08.json") == "tomorrow\n");
   }
 }
 
@@ -88,7 +81,7 @@ TEST_CASE("a FIFO report path is written to its reader and stays a FIFO", "[repo
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   auto destination = resolved(fifo);  // checking it does not open it: that would wait for a reader
   CHECK(destination.kind == Kind::stream);
-  auto reader = std::async(std::launch::async, [&] { return read(fifo); });
+  auto reader = std::async(std::launch::async, [&] { return read_file(fifo); });
   REQUIRE_FALSE(write_report(destination, "{\"verdict\": \"ok\"}\n"));
   CHECK(reader.get() == "{\"verdict\": \"ok\"}\n");
   CHECK(S_ISFIFO(lstat_of(fifo).st_mode));

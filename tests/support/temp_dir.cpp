@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <system_error>
 
@@ -38,6 +39,11 @@ std::filesystem::path TempDir::write(const std::string& name, const std::string&
     throw std::runtime_error("TempDir: cannot write " + target.string());
   }
   return target;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 }  // namespace vnetdiag::testing

@@ -26,4 +26,7 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+/// The whole content of `path` (binary), or "" when it cannot be read.
+std::string read_file(const std::filesystem::path& path);
+
 }  // namespace vnetdiag::testing
