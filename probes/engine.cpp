@@ -219,10 +219,18 @@ struct Engine::Impl {
     if (socket) {
       if (target.tls) {
         auto session = co_await tls.handshake(deadline, options.budgets.tls, std::move(*socket), target.host);
+        if (!target.http) co_await tls::await_certificate_verdict(deadline, session);
         r.tls = std::move(session.evidence);
         if (session.stream && target.http) {
           r.http = co_await http::exchange(*session.stream, deadline, options.budgets.http, *target.http, target.host,
                                            target.port, true, options.body_cap);
+          // A server demanding a client certificate refuses on the first read under TLS 1.3: that is the TLS
+          // session's outcome, not an HTTP answer, so it is told there and the exchange is not kept.
+          if (auto refusal = tls::client_certificate_refusal(*session.peer, *r.http)) {
+            r.tls->status = TlsStatus::client_cert_required;
+            r.tls->detail = std::move(*refusal);
+            r.http.reset();
+          }
         }
       } else if (target.http) {
         r.http = co_await http::exchange(*socket, deadline, options.budgets.http, *target.http, target.host,

@@ -25,7 +25,8 @@ static_assert(kProxyStatusNames.size() == static_cast<std::size_t>(ProxyStatus::
 
 constexpr std::array kTlsStatusNames{"ok",      "untrusted-issuer", "hostname-mismatch", "expired",
                                      "not-yet-valid", "handshake-timeout", "not-tls", "reset",
-                                     "handshake-failed", "deadline"};
+                                     "handshake-failed", "chain-too-long", "weak-signature", "protocol-version",
+                                     "client-cert-required", "certificate-invalid", "deadline"};
 static_assert(kTlsStatusNames.size() == static_cast<std::size_t>(TlsStatus::deadline) + 1);
 
 constexpr std::array kHttpStatusNames{"response", "timeout", "closed", "bad-response", "error", "deadline"};

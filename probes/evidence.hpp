@@ -133,7 +133,7 @@ struct VerifyIssue {
 
 enum class TlsStatus : std::uint8_t {
   ok,
-  untrusted_issuer,   ///< chain does not end in a trusted root: often TLS interception
+  untrusted_issuer,   ///< the chain leads to an issuer outside the trust store: often TLS interception
   hostname_mismatch,
   expired,
   not_yet_valid,
@@ -141,6 +141,11 @@ enum class TlsStatus : std::uint8_t {
   not_tls,            ///< the peer answered with something that is not TLS (e.g. plain HTTP)
   reset,              ///< the peer closed or reset the connection during the handshake
   handshake_failed,   ///< an alert or other protocol failure, named in `detail`
+  chain_too_long,     ///< more intermediates than the verify depth allows: the root was never reached
+  weak_signature,     ///< a certificate signed with a digest or key too weak to accept (SHA-1, small RSA)
+  protocol_version,   ///< no TLS version both sides accept: the server offers only TLS 1.1 or older
+  client_cert_required,  ///< the server asked for a client certificate and refused the connection without one
+  certificate_invalid,   ///< verification failed for another reason, named in `detail` (not the issuer)
   deadline,
 };
 
@@ -178,7 +183,9 @@ struct HttpEvidence {
 /// How a target was reached: straight, or through a proxy tunnel.
 enum class Route : std::uint8_t { direct, proxy };
 
-/// Everything one target produced. An absent phase was not attempted: an earlier one failed.
+/// Everything one target produced. An absent phase was not attempted: an earlier one failed. (A server that
+/// demands a client certificate refuses on the first read under TLS 1.3; that is TLS's outcome, and the
+/// exchange it cut is not kept as HTTP evidence.)
 struct TargetResult {
   std::string host;
   std::uint16_t port = 0;

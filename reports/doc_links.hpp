@@ -33,6 +33,11 @@ inline constexpr std::string_view kDocStorage =
     "https://learn.microsoft.com/azure/storage/common/storage-private-endpoints";
 // Not in the facts' source index: the facts name the symptom (Entra tokens break beyond ~5 min) but no page.
 inline constexpr std::string_view kDocTimeSync = "https://learn.microsoft.com/azure/virtual-machines/linux/time-sync";
+// Not in the facts' source index: what Azure's own TLS certificates look like (issuers, SHA-256 signatures).
+inline constexpr std::string_view kDocTlsCertificates =
+    "https://learn.microsoft.com/azure/security/fundamentals/tls-certificate-changes";
+// Not in the facts' source index: why TLS 1.0 and 1.1 are gone, and how to find what still speaks them.
+inline constexpr std::string_view kDocTlsVersion = "https://learn.microsoft.com/security/engineering/solving-tls1-problem";
 inline constexpr std::string_view kDocTraining =
     "https://learn.microsoft.com/azure/machine-learning/v1/how-to-secure-training-vnet";
 inline constexpr std::string_view kDocTroubleshootPe =

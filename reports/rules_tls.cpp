@@ -1,4 +1,5 @@
-// TLS rules: interception, validity, names and cut handshakes (facts F10).
+// TLS rules: interception, validity, names, cut handshakes, and the limits a chain or a server can break
+// (facts F10).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -53,6 +54,40 @@ std::optional<Match> tls_cut(const TargetView& v) {
   return Match{"", {}, fmt::format("{}: {}{}", endpoint(v.result), to_string(t->status), t->detail.empty() ? "" : " (" + t->detail + ")")};
 }
 
+/// "host: <what>, <n> certificates up to <issuer>": the chain's shape, for the limits that are not about its issuer.
+std::string chain_detail(const TargetResult& r, std::string_view what) {
+  const auto& t = *r.tls;
+  if (t.chain.empty()) return fmt::format("{}: {}", r.host, what);
+  return fmt::format("{}: {}, {} certificate{} up to {}", r.host, what, t.chain.size(), t.chain.size() == 1 ? "" : "s",
+                     top_issuer(t));
+}
+
+std::optional<Match> tls_status_is(const TargetView& v, TlsStatus status) {
+  const auto& t = v.result.tls;
+  if (!t || t->status != status) return std::nullopt;
+  return Match{"", {}, chain_detail(v.result, t->detail.empty() ? to_string(status) : std::string_view(t->detail))};
+}
+
+std::optional<Match> tls_chain_too_long(const TargetView& v) { return tls_status_is(v, TlsStatus::chain_too_long); }
+std::optional<Match> tls_weak_signature(const TargetView& v) { return tls_status_is(v, TlsStatus::weak_signature); }
+std::optional<Match> tls_certificate_invalid(const TargetView& v) {
+  return tls_status_is(v, TlsStatus::certificate_invalid);
+}
+
+std::optional<Match> tls_protocol_version(const TargetView& v) {
+  const auto& t = v.result.tls;
+  if (!t || t->status != TlsStatus::protocol_version) return std::nullopt;
+  return Match{"", {}, fmt::format("{}: {}{}", endpoint(v.result), to_string(t->status), t->detail.empty() ? "" : " (" + t->detail + ")")};
+}
+
+std::optional<Match> tls_client_cert(const TargetView& v) {
+  const auto& t = v.result.tls;
+  if (!t || t->status != TlsStatus::client_cert_required) return std::nullopt;
+  std::string who = t->chain.empty() ? std::string() : fmt::format(", certificate for {} from {}",
+                                                                   common_name(t->chain.front().subject), top_issuer(*t));
+  return Match{"", {}, fmt::format("{}{}: {}", endpoint(v.result), who, t->detail.empty() ? "client certificate required" : t->detail)};
+}
+
 using enum Level;
 
 constexpr Rule kRows[] = {
@@ -97,6 +132,49 @@ constexpr Rule kRows[] = {
             "rule for these FQDNs), a device answering in the service's place, or a path MTU problem (the handshake "
             "stalls after the ClientHello).",
      .doc_url = kDocFirewall, .failure_modes = "F10 F20 F24"},
+
+    // Limits of the chain, not its issuer: never read as interception (the issuer is shown to judge by).
+    // "10" is the probe's verify depth (probes/tls/tls_probe.cpp, kVerifyDepth).
+    {.code = "VND-TLS-006", .level = error, .category = "tls", .check = "tls",
+     .title = "Certificate chains too long to verify: {count} host{s}", .on_target = tls_chain_too_long,
+     .evidence = "more than 10 intermediate certificates before a root, so verification stops: {details}",
+     .fix = "Azure's endpoints send one or two intermediates. A chain this long comes from a device on the path "
+            "that re-signs traffic with a misassembled chain, or from a misconfigured server: have it send only "
+            "its certificate and the intermediates that issued it.",
+     .doc_url = kDocTlsCertificates, .failure_modes = "F10"},
+
+    {.code = "VND-TLS-007", .level = error, .category = "tls", .check = "tls",
+     .title = "Certificates signed with a weak algorithm: {count} host{s}", .on_target = tls_weak_signature,
+     .evidence = "a SHA-1 or MD5 signature, or a key too small, that current clients refuse: {details}",
+     .fix = "Azure's certificates are signed with SHA-256. A weak signature comes from a device on the path that "
+            "re-signs traffic with an old configuration, or from a misconfigured server: have its certificates "
+            "reissued with SHA-256 and keys of at least 2048 bits (RSA) or 256 bits (EC), or exempt these hosts "
+            "from it. OpenSSL 3 and the Python tools on the compute (pip, conda, the Azure ML SDK) refuse them.",
+     .doc_url = kDocTlsCertificates, .failure_modes = "F10"},
+
+    {.code = "VND-TLS-008", .level = error, .category = "tls", .check = "tls",
+     .title = "No common TLS version with {count} host{s}", .on_target = tls_protocol_version,
+     .evidence = "the server accepts no version from TLS 1.2 up: {details}",
+     .fix = "Something answering for these hosts speaks only TLS 1.1 or older: an old proxy, load balancer or "
+            "inspecting firewall, or an old server. Azure requires TLS 1.2 and current clients refuse older "
+            "versions: upgrade or reconfigure that device, or exempt these hosts from it.",
+     .doc_url = kDocTlsVersion, .failure_modes = "F10"},
+
+    {.code = "VND-TLS-009", .level = error, .category = "tls", .check = "tls",
+     .title = "A client certificate is demanded by {count} host{s}", .on_target = tls_client_cert,
+     .evidence = "{details}",
+     .fix = "Azure ML's endpoints do not ask clients for certificates. A proxy or firewall on the path demands "
+            "mutual TLS (exempt these hosts, or give this machine the client certificate it expects), or the name "
+            "leads to another service that does: check the DNS answer or hosts-file line for the name.",
+     .doc_url = kDocFirewall, .failure_modes = "F05 F10"},
+
+    {.code = "VND-TLS-010", .level = error, .category = "tls", .check = "tls",
+     .title = "Certificates that fail verification on {count} host{s}", .on_target = tls_certificate_invalid,
+     .evidence = "rejected for the reason shown, not for its issuer: {details}",
+     .fix = "The certificate presented breaks a rule of certificate verification (its use, its constraints, its "
+            "signature). It comes from a device on the path answering for the service, or from a misconfigured "
+            "server: compare its issuer with the service's usual one, and have it reissued.",
+     .doc_url = kDocFirewall, .failure_modes = "F10"},
 };
 
 }  // namespace

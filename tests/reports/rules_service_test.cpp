@@ -79,6 +79,94 @@ TEST_CASE("VND-TLS-005: a handshake cut after TCP connects", "[rules][tls]") {
   CHECK(findings_of(vault().http(401)).empty());
 }
 
+namespace {
+
+/// The key vault on its Azure host name, presenting a chain from an inspecting device's CA with `detail` as
+/// OpenSSL's reason: the situation where a limit could be mistaken for interception.
+TargetBuilder vault_via_device(TlsStatus status, std::string detail) {
+  auto t = vault().tls(status, std::string(kInspectionIssuer));
+  t.result.tls->detail = std::move(detail);
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("VND-TLS-006: a chain too long to verify on an Azure host is its own finding, not interception",
+          "[rules][tls]") {
+  const auto f = findings_of(vault_via_device(TlsStatus::chain_too_long, "certificate chain too long"));
+  REQUIRE(codes(f) == Codes{"VND-TLS-006"});
+  CHECK(f[0].level == Level::error);
+  CHECK(f[0].title == "Certificate chains too long to verify: 1 host");
+  CHECK_THAT(f[0].evidence, Catch::Contains("kv.vault.azure.net: certificate chain too long, 1 certificate up to "
+                                            "CN=Contoso Inspection CA,O=Contoso,C=US"));
+  CHECK_THAT(f[0].fix, !Catch::Contains("interception") && !Catch::Contains("intercept"));
+  CHECK(fully_expanded(f[0]));
+}
+
+TEST_CASE("VND-TLS-007: a SHA-1 signature on an Azure host is its own finding, not interception", "[rules][tls]") {
+  const auto f = findings_of(vault_via_device(TlsStatus::weak_signature, "CA signature digest algorithm too weak"));
+  REQUIRE(codes(f) == Codes{"VND-TLS-007"});
+  CHECK(f[0].title == "Certificates signed with a weak algorithm: 1 host");
+  CHECK_THAT(f[0].evidence, Catch::Contains("kv.vault.azure.net: CA signature digest algorithm too weak"));
+  CHECK_THAT(f[0].fix, Catch::Contains("SHA-256"));
+  CHECK(fully_expanded(f[0]));
+}
+
+TEST_CASE("VND-TLS-008: a server without TLS 1.2 on an Azure host is its own finding, not interception",
+          "[rules][tls]") {
+  auto t = vault().tls(TlsStatus::protocol_version);
+  t.result.tls->chain.clear();  // no certificate arrives before the version is refused
+  t.result.tls->detail = "tlsv1 alert protocol version (SSL routines)";
+  const auto f = findings_of(t);
+  REQUIRE(codes(f) == Codes{"VND-TLS-008"});
+  CHECK(f[0].title == "No common TLS version with 1 host");
+  CHECK_THAT(f[0].evidence, Catch::Contains("kv.vault.azure.net:443: protocol-version (tlsv1 alert protocol version"));
+  CHECK_THAT(f[0].fix, Catch::Contains("TLS 1.2"));
+  CHECK(fully_expanded(f[0]));
+}
+
+TEST_CASE("VND-TLS-009: a demanded client certificate on an Azure host is its own finding, not interception or HTTP",
+          "[rules][tls]") {
+  const auto f = findings_of(vault_via_device(
+      TlsStatus::client_cert_required,
+      "the server asked for a client certificate and, when none was sent, ended the connection after the "
+      "handshake (alert certificate required)"));
+  REQUIRE(codes(f) == Codes{"VND-TLS-009"});
+  CHECK(f[0].title == "A client certificate is demanded by 1 host");
+  CHECK_THAT(f[0].evidence, Catch::Contains("kv.vault.azure.net:443, certificate for kv.vault.azure.net from "
+                                            "CN=Contoso Inspection CA,O=Contoso,C=US: the server asked for a client"));
+  CHECK_THAT(f[0].fix, Catch::Contains("mutual TLS") && Catch::Contains("DNS answer"));
+  CHECK(fully_expanded(f[0]));
+}
+
+TEST_CASE("VND-TLS-010: a certificate failing verification for another reason is not interception", "[rules][tls]") {
+  const auto f = findings_of(vault_via_device(TlsStatus::certificate_invalid, "unsupported certificate purpose"));
+  REQUIRE(codes(f) == Codes{"VND-TLS-010"});
+  CHECK_THAT(f[0].evidence, Catch::Contains("kv.vault.azure.net: unsupported certificate purpose"));
+  CHECK(fully_expanded(f[0]));
+}
+
+TEST_CASE("only an issuer outside the trust store is interception: every other TLS outcome leaves VND-TLS-001 and "
+          "VND-TLS-002 out", "[rules][tls]") {
+  using enum TlsStatus;
+  for (auto status : {chain_too_long, weak_signature, protocol_version, client_cert_required, certificate_invalid,
+                      hostname_mismatch, expired, handshake_failed}) {
+    INFO(to_string(status));
+    const auto f = findings_of(vault_via_device(status, std::string(to_string(status))));
+    CHECK(f.size() == 1);
+    CHECK_FALSE(with_code(f, "VND-TLS-001"));
+    CHECK_FALSE(with_code(f, "VND-TLS-002"));
+  }
+  CHECK(codes(findings_of(vault_via_device(untrusted_issuer, "unable to get local issuer certificate"))) ==
+        Codes{"VND-TLS-001"});
+}
+
+TEST_CASE("a situational host with a TLS limit is a warning, as its other failures are", "[rules][tls]") {
+  const auto f = findings_of(pypi().tls(TlsStatus::weak_signature));
+  REQUIRE(codes(f) == Codes{"VND-TLS-007"});
+  CHECK(f[0].level == Level::warning);
+}
+
 TEST_CASE("TLS findings are not raised for a target whose TCP failed: TLS never ran", "[rules][tls]") {
   auto t = target("pypi.org").id("pypi").category("packageRepositories").situational().custom_dns().address("151.101.0.223")
                .tcp(TcpStatus::timeout);

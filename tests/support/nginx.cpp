@@ -176,6 +176,12 @@ struct Nginx::Impl {
         }
         out << "    ssl_certificate " << quoted(site.cert->chain.string()) << ";\n"
             << "    ssl_certificate_key " << quoted(site.cert->key.string()) << ";\n";
+        if (!site.ssl_protocols.empty()) out << "    ssl_protocols " << site.ssl_protocols << ";\n";
+        if (!site.ssl_ciphers.empty()) out << "    ssl_ciphers " << quoted(site.ssl_ciphers) << ";\n";
+        if (site.client_ca) {
+          out << "    ssl_verify_client on;\n"
+              << "    ssl_client_certificate " << quoted(site.client_ca->string()) << ";\n";
+        }
       }
       if (site.locations.empty()) {
         out << location_block(NginxLocation{.path = "/", .status = 200, .headers = {}, .body = "ok\n"}, 0);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,12 @@ struct NginxSite {
   /// Sites with the same explicit listen_ip and port share it too. The first site on a port is
   /// the default_server; sites sharing a port must agree on `tls`.
   std::optional<std::size_t> same_port_as;
+  /// TLS settings beyond nginx's defaults, as nginx spells them: "TLSv1" for a server that speaks only
+  /// TLS 1.0; "DEFAULT@SECLEVEL=0" lets such a server (or one with a SHA-1 certificate) start at all.
+  std::string ssl_protocols, ssl_ciphers;
+  /// Set: clients must present a certificate from this CA (ssl_verify_client on). nginx completes the
+  /// handshake without one and answers the request with 400 "No required SSL certificate was sent".
+  std::optional<std::filesystem::path> client_ca;
 };
 
 /// A real nginx (single process: master_process off) serving several sites, sandboxed in a

@@ -121,6 +121,14 @@ std::string join_san(const LeafOptions& options) {
   return san;
 }
 
+std::string ca_subject_cn(X509* ca) {
+  char name[256] = {};
+  if (X509_NAME_get_text_by_NID(X509_get_subject_name(ca), NID_commonName, name, sizeof(name)) < 0) {
+    fail("CA common name");
+  }
+  return name;
+}
+
 }  // namespace
 
 struct Pki::Impl {
@@ -166,9 +174,32 @@ CertFiles Pki::leaf(const LeafOptions& options) {
                   : !options.ip_addresses.empty() ? options.ip_addresses.front()
                                                   : "vnetdiag test leaf";
   }
+  const EVP_MD* digest = options.sha1 ? EVP_sha1() : EVP_sha256();
+  // The issuing CA: the root, or the last of a line of intermediates issued one by the other.
+  std::vector<PkeyPtr> intermediate_keys;
+  std::vector<X509Ptr> intermediates;
+  X509* ca = impl_->ca_cert.get();
+  EVP_PKEY* ca_key = impl_->ca_key.get();
+  for (int i = 1; i <= options.intermediates; ++i) {
+    auto key = make_key();
+    auto cert = make_certificate(ca_subject_cn(impl_->ca_cert.get()) + " Intermediate " + std::to_string(i), key.get(),
+                                 std::chrono::hours(-24), std::chrono::hours(24 * 30));
+    check(X509_set_issuer_name(cert.get(), X509_get_subject_name(ca)), "issuer");
+    add_extension(cert.get(), ca, NID_basic_constraints, "critical,CA:TRUE");
+    add_extension(cert.get(), ca, NID_key_usage, "critical,keyCertSign,cRLSign");
+    add_extension(cert.get(), ca, NID_subject_key_identifier, "hash");
+    add_extension(cert.get(), ca, NID_authority_key_identifier, "keyid:always");
+    if (X509_sign(cert.get(), ca_key, digest) <= 0) {
+      fail("signing intermediate " + std::to_string(i));
+    }
+    ca = cert.get();
+    ca_key = key.get();
+    intermediate_keys.push_back(std::move(key));
+    intermediates.push_back(std::move(cert));
+  }
+
   auto key = make_key();
   auto cert = make_certificate(common_name, key.get(), options.not_before_offset, options.not_after_offset);
-  X509* ca = impl_->ca_cert.get();
   check(X509_set_issuer_name(cert.get(), X509_get_subject_name(ca)), "issuer");
   add_extension(cert.get(), ca, NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert.get(), ca, NID_key_usage, "critical,digitalSignature,keyEncipherment");
@@ -178,7 +209,7 @@ CertFiles Pki::leaf(const LeafOptions& options) {
   if (const auto san = join_san(options); !san.empty()) {
     add_extension(cert.get(), ca, NID_subject_alt_name, san);
   }
-  if (X509_sign(cert.get(), impl_->ca_key.get(), EVP_sha256()) <= 0) {
+  if (X509_sign(cert.get(), ca_key, digest) <= 0) {
     fail("signing leaf " + common_name);
   }
 
@@ -187,7 +218,10 @@ CertFiles Pki::leaf(const LeafOptions& options) {
                   rfc2253(X509_get_subject_name(cert.get())), rfc2253(X509_get_issuer_name(cert.get()))};
   write_pem(files.cert, {cert.get()}, nullptr);
   write_pem(files.key, {}, key.get());
-  write_pem(files.chain, {cert.get(), ca}, nullptr);
+  std::vector<X509*> chain{cert.get()};
+  for (auto it = intermediates.rbegin(); it != intermediates.rend(); ++it) chain.push_back(it->get());
+  chain.push_back(impl_->ca_cert.get());
+  write_pem(files.chain, chain, nullptr);
   return files;
 }
 

@@ -19,13 +19,18 @@ struct LeafOptions {
   std::chrono::seconds not_before_offset{-3600};
   std::chrono::seconds not_after_offset{86400};
   std::string common_name;  ///< subject CN; empty = the first DNS name (or IP, or a fixed name)
+  /// Intermediate CAs between the root and the leaf, each issued by the one above; the chain file
+  /// holds them all, nearest the leaf first.
+  int intermediates = 0;
+  /// Sign the leaf and its intermediates with SHA-1 (the root stays SHA-256), as old devices still do.
+  bool sha1 = false;
 };
 
 /// PEM files of one issued leaf.
 struct CertFiles {
   std::filesystem::path cert;   ///< the leaf alone
   std::filesystem::path key;    ///< its unencrypted PKCS#8 private key
-  std::filesystem::path chain;  ///< leaf followed by the CA (what a server should send)
+  std::filesystem::path chain;  ///< leaf, its intermediates, then the CA (what a server should send)
   std::string subject;          ///< RFC 2253, as X509_NAME_print_ex(XN_FLAG_RFC2253) prints it
   std::string issuer;           ///< RFC 2253
 };
