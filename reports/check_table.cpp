@@ -48,7 +48,7 @@ constexpr std::size_t kNarrowestHost = 20;
 const std::vector<Column> kColumns{
     {"TARGET", Fit::elide, kNarrowestTarget},
     {"HOST:PORT", Fit::elide, kNarrowestHost},
-    {"DNS", Fit::wrap},
+    {"DNS", Fit::keep},  // wrapped, its address and class fall apart over three or four lines: two lines a target read better
     {"TCP", Fit::keep},
     {"TLS", Fit::keep},
     {"HTTP", Fit::keep},
