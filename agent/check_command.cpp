@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 
 #include "agent/discovery/arm_vnet.hpp"
@@ -13,6 +14,7 @@
 #include "agent/plan/input_error.hpp"
 #include "agent/report_inputs.hpp"
 #include "agent/runner.hpp"
+#include "agent/terminal.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/findings.hpp"
 #include "reports/redact.hpp"
@@ -208,10 +210,11 @@ ExitStatus run_check_command(const CheckCommand& command) {
 
   // Files first, each written whole or not at all: a ticket never gets half a report.
   bool write_failed = false;
-  const std::pair<const std::string*, std::string (*)(const Report&)> kFiles[] = {
+  const JunitOptions junit{.warnings_fail = command.outputs.fail_on == "warnings"};
+  const std::pair<const std::string*, std::function<std::string(const Report&)>> kFiles[] = {
       {&command.outputs.json_file, &render_json},
       {&command.outputs.markdown_file, &render_markdown},
-      {&command.outputs.junit_file, &render_junit},
+      {&command.outputs.junit_file, [&](const Report& r) { return render_junit(r, junit); }},
       {&command.outputs.prometheus_file, &render_prometheus},
   };
   for (const auto& [file, render] : kFiles) {
@@ -225,8 +228,10 @@ ExitStatus run_check_command(const CheckCommand& command) {
   if (command.outputs.format == "json") {
     std::cout << render_json(report);
   } else {
-    const bool colour = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
-    std::cout << render_terminal(report, {.colour = colour, .quiet = command.outputs.quiet});
+    const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+    std::cout << render_terminal(report, {.colour = use_colour(command.outputs.color, terminal, std::getenv("NO_COLOR")),
+                                          .quiet = command.outputs.quiet,
+                                          .width = report_width(terminal_columns(STDOUT_FILENO), std::getenv("COLUMNS"))});
   }
   std::cout.flush();
   if (write_failed) return ExitStatus::incomplete;
