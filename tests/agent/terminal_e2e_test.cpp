@@ -79,9 +79,12 @@ TEST_CASE("on a terminal 80 or 100 columns wide, no line of the report is wider 
     CHECK(widest(r.output) > columns - 20);  // the width is used, not a narrower guess
     CHECK(coloured(r.output));
   }
-  // The workspace's host names, 70 columns and more, are elided in the table and whole in the JSON.
-  const auto r = on_terminal(100, nullptr, args);
-  CHECK_THAT(r.output, Catch::Contains("…"));
+  // The workspace's host name, 74 columns, is whole at 100 columns and elided in the middle at 80.
+  const std::string host = std::string(kWorkspaceId) + ".workspace.eastus.api.azureml.ms:443";
+  CHECK_THAT(on_terminal(100, nullptr, args).output, Catch::Contains(host));
+  const auto at80 = on_terminal(80, nullptr, args).output;
+  CHECK_THAT(at80, !Catch::Contains(host));
+  CHECK_THAT(at80, Catch::Contains("workspace.api  ok  7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c…pace.eastus.api.azureml.ms:443"));
 }
 
 TEST_CASE("on a pipe the report fits 80 columns, or COLUMNS when it is set", "[terminal][e2e]") {

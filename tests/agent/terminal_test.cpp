@@ -6,7 +6,7 @@
 
 using namespace vnetdiag;
 
-TEST_CASE("colour: --color decides; auto colours a terminal unless NO_COLOR has a value", "[terminal]") {
+TEST_CASE("colour: --color decides, and auto colours a terminal unless NO_COLOR has a value", "[terminal]") {
   struct Case {
     const char* mode;
     bool terminal;
@@ -28,7 +28,7 @@ TEST_CASE("colour: --color decides; auto colours a terminal unless NO_COLOR has 
   }
 }
 
-TEST_CASE("width: the terminal's own; on a pipe COLUMNS when it is a number, else 80; never below 40", "[terminal]") {
+TEST_CASE("width: the terminal's own, on a pipe COLUMNS when it is a number, else 80, never below 40", "[terminal]") {
   struct Case {
     std::optional<std::size_t> terminal;
     const char* columns;
