@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <tuple>
 
@@ -14,6 +15,7 @@
 #include "agent/plan/input_error.hpp"
 #include "agent/report_inputs.hpp"
 #include "agent/runner.hpp"
+#include "agent/terminal.hpp"
 #include "reports/findings.hpp"
 #include "reports/redact.hpp"
 #include "reports/report_file.hpp"
@@ -72,15 +74,16 @@ std::optional<Plan> plan_with_workspace_from_arm(const Plan& plan, const CheckCo
 struct ReportFile {
   std::string_view flag;
   ReportDestination destination;
-  std::string (*render)(const Report&);
+  std::function<std::string(const Report&)> render;
 };
 
 /// The report files, checked before anything is probed: a typo in a path must not cost the run.
 std::variant<std::vector<ReportFile>, OptionError> report_files(const ReportOutputs& outputs) {
-  const std::tuple<std::string_view, const std::string*, std::string (*)(const Report&)> kFiles[] = {
+  const JunitOptions junit{.warnings_fail = outputs.fail_on == "warnings"};
+  const std::tuple<std::string_view, const std::string*, std::function<std::string(const Report&)>> kFiles[] = {
       {"--json", &outputs.json_file, &render_json},
       {"--markdown", &outputs.markdown_file, &render_markdown},
-      {"--junit", &outputs.junit_file, &render_junit},
+      {"--junit", &outputs.junit_file, [junit](const Report& r) { return render_junit(r, junit); }},
       {"--prometheus", &outputs.prometheus_file, &render_prometheus},
   };
   std::vector<ReportFile> files;
@@ -254,8 +257,10 @@ ExitStatus run_check_command(const CheckCommand& command) {
     if (command.outputs.format == "json") {
       std::cout << render_json(report);
     } else {
-      const bool colour = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
-      std::cout << render_terminal(report, {.colour = colour, .quiet = command.outputs.quiet});
+      const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+      std::cout << render_terminal(report, {.colour = use_colour(command.outputs.color, terminal, std::getenv("NO_COLOR")),
+                                            .quiet = command.outputs.quiet,
+                                            .width = report_width(terminal_columns(STDOUT_FILENO), std::getenv("COLUMNS"))});
     }
   }
   std::cout.flush();

@@ -22,25 +22,53 @@ constexpr const char* kExitCodes =
     "  4  incomplete: the deadline was reached, the run was interrupted, or a report file could not be written\n"
     "  5  no Error, but required targets were not checked for want of an input (check: listed under 'Not checked')\n";
 
+/// --help in the words of the man page: "--concurrency N   Targets probed at once (default 128)", not the
+/// parser's "--concurrency UINT:INT in [1 - 100000]=128". Every option with a value names it with type_name, and
+/// its checks are given no description (unnamed), so that the type name is all that shows.
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_option_opts(const CLI::Option* opt) const override {
+    if (!opt->get_option_text().empty()) return " " + opt->get_option_text();
+    return opt->get_type_size() == 0 ? std::string() : " " + opt->get_type_name();
+  }
+  std::string make_option_desc(const CLI::Option* opt) const override {
+    const std::string value = opt->get_default_str();
+    return value.empty() ? opt->get_description() : fmt::format("{} (default {})", opt->get_description(), value);
+  }
+};
+
+/// A check that adds nothing to the option's name in --help (its description says what it accepts).
+CLI::Validator unnamed(CLI::Validator check) {
+  check.description("");
+  return check;
+}
+
 void add_common(CLI::App& app, CommonOptions& o) {
   app.add_option("--dns-server", o.dns_servers, "Ask this DNS server (IP[:PORT], [IPv6]:PORT); repeatable. "
                                                 "Replaces the resolvers otherwise asked: resolv.conf's, and for check also Azure DNS")
       ->type_name("IP[:PORT]");
-  app.add_option("--resolv-conf", o.resolv_conf, "Read the system's DNS servers from this file")->capture_default_str();
-  app.add_option("--hosts-file", o.hosts_file, "Hosts file whose entries override DNS")->capture_default_str();
+  app.add_option("--resolv-conf", o.resolv_conf, "Read the system's DNS servers from this file")
+      ->capture_default_str()
+      ->type_name("FILE");
+  app.add_option("--hosts-file", o.hosts_file, "Hosts file whose entries override DNS")->capture_default_str()->type_name("FILE");
   app.add_option("--ca-file", o.ca_file, "Trust these CA certificates (PEM) instead of the system store")
-      ->check(CLI::ExistingFile);
+      ->check(unnamed(CLI::ExistingFile))
+      ->type_name("FILE");
   app.add_option("--proxy", o.proxy, "Use this HTTP proxy (http://[user:password@]host[:port]) instead of "
-                                     "HTTPS_PROXY/https_proxy");
-  app.add_option("--no-proxy", o.no_proxy, "Hosts, domains and CIDRs reached directly (like NO_PROXY)");
+                                     "HTTPS_PROXY/https_proxy")
+      ->type_name("URL");
+  app.add_option("--no-proxy", o.no_proxy, "Hosts, domains and CIDRs reached directly (like NO_PROXY)")->type_name("LIST");
   app.add_option("--vnet-cidr", o.vnet_cidrs, "An address range of the VNet (and peered VNets); repeatable")
       ->type_name("CIDR");
-  app.add_option("--concurrency", o.concurrency, "Targets probed at once")->check(CLI::Range(1, 100000))->capture_default_str();
+  app.add_option("--concurrency", o.concurrency, "Targets probed at once, 1 to 100000")
+      ->check(unnamed(CLI::Range(1, 100000)))
+      ->capture_default_str()
+      ->type_name("N");
   auto budget = [&](const char* name, std::chrono::milliseconds& value, const char* what) {
     app.add_option_function<long>(
            name, [&value](long ms) { value = std::chrono::milliseconds(ms); },
            fmt::format("Time allowed for {} in ms (default {})", what, value.count()))
-        ->check(CLI::Range(1L, 3'600'000L))
+        ->check(unnamed(CLI::Range(1L, 3'600'000L)))
         ->type_name("MS");
   };
   budget("--dns-budget", o.budgets.dns, "each resolver's answer");
@@ -60,14 +88,17 @@ void add_inputs(CLI::App& app, PlanInputs& in) {
       ->type_name("FILE");
   auto& f = in.flags;
   app.add_option("--workspace-id", f.workspace_id, "The workspace GUID")->type_name("GUID");
-  app.add_option("--region", f.region, "The workspace's region, e.g. eastus");
-  app.add_option("--storage-account", f.storage_account, "The workspace's storage account (name or resource ID)");
-  app.add_option("--key-vault", f.key_vault, "The workspace's key vault (name or resource ID)");
-  app.add_option("--acr", f.acr, "The workspace's container registry (name or resource ID)");
-  app.add_option("--app-insights", f.app_insights, "The workspace's Application Insights (name or resource ID)");
-  app.add_option("--notebook-host", f.notebook_host, "The workspace's notebooks host name");
-  app.add_option("--compute-instance", f.compute_instances, "A compute instance name; repeatable");
-  app.add_option("--cloud", f.cloud, "public, china or usgov (default: from the workspace, else public)");
+  app.add_option("--region", f.region, "The workspace's region, e.g. eastus")->type_name("REGION");
+  app.add_option("--storage-account", f.storage_account, "The workspace's storage account (name or resource ID)")
+      ->type_name("NAME");
+  app.add_option("--key-vault", f.key_vault, "The workspace's key vault (name or resource ID)")->type_name("NAME");
+  app.add_option("--acr", f.acr, "The workspace's container registry (name or resource ID)")->type_name("NAME");
+  app.add_option("--app-insights", f.app_insights, "The workspace's Application Insights (name or resource ID)")
+      ->type_name("NAME");
+  app.add_option("--notebook-host", f.notebook_host, "The workspace's notebooks host name")->type_name("HOST");
+  app.add_option("--compute-instance", f.compute_instances, "A compute instance name; repeatable")->type_name("NAME");
+  app.add_option("--cloud", f.cloud, "public, china or usgov (default: from the workspace, else public)")
+      ->type_name("CLOUD");
 }
 
 /// The first argument that is not an option decides the command; none means `check`.
@@ -119,6 +150,7 @@ std::string version_text() {
 Invocation parse_command_line(int argc, const char* const* argv) {
   CLI::App app{"vnetdiag: connectivity diagnostics for Azure Machine Learning workspaces, run inside the VNet.",
                "vnetdiag"};
+  app.formatter(std::make_shared<HelpFormatter>());  // before the subcommands, which take it from here
   app.footer(kExitCodes);
   app.set_version_flag("--version", [] { return version_text(); });
   app.require_subcommand(1);
@@ -131,8 +163,14 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   add_common(*check_app, check.common);
   auto& out = check.outputs;
   check_app->add_option("--format", out.format, "What to print: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+      ->check(unnamed(CLI::IsMember({"text", "json"})))
+      ->capture_default_str()
+      ->type_name("FORMAT");
+  check_app->add_option("--color", out.color,
+                        "Colour the text: auto (on a terminal, unless NO_COLOR is set to a value), always or never")
+      ->check(unnamed(CLI::IsMember({"auto", "always", "never"})))
+      ->capture_default_str()
+      ->type_name("WHEN");
   check_app->add_option("--json", out.json_file, "Also write the JSON report to FILE (written whole, or not at all; '-' is standard output, then the "
                         "only thing printed there)")
       ->type_name("FILE");
@@ -147,7 +185,13 @@ Invocation parse_command_line(int argc, const char* const* argv) {
                         "Read Azure Resource Manager with this token (the JSON of 'az account get-access-token') instead "
                         "of the managed identity's: the workspace when its document lacks the GUID, the VNet's ranges")
       ->type_name("FILE");
-  check_app->add_flag("-q,--quiet", out.quiet, "Print only the verdict and the errors");
+  check_app->add_option("--fail-on", out.fail_on,
+                        "What the JUnit report counts as a failed test: errors, or warnings too (Warnings otherwise "
+                        "pass, with the finding as their output)")
+      ->check(unnamed(CLI::IsMember({"errors", "warnings"})))
+      ->capture_default_str()
+      ->type_name("LEVEL");
+  check_app->add_flag("-q,--quiet", out.quiet, "Print only the verdict and the errors, one line each");
   check_app->add_flag("--redact", out.redact,
                       "Replace IDs, resource names, public IPs, user names and proxy credentials with placeholders");
   check_app->footer(kExitCodes);
@@ -166,8 +210,8 @@ Invocation parse_command_line(int argc, const char* const* argv) {
   add_common(*probe_app, probe.common);
   probe_app->add_flag("--tcp", probe.tcp_only, "Stop after TCP: no TLS, no HTTP");
   probe_app->add_flag("--no-http", probe.no_http, "Stop after the TLS handshake");
-  probe_app->add_option("--method", probe.method, "HTTP method")->capture_default_str();
-  probe_app->add_option("--path", probe.path, "HTTP request target")->capture_default_str();
+  probe_app->add_option("--method", probe.method, "HTTP method")->capture_default_str()->type_name("METHOD");
+  probe_app->add_option("--path", probe.path, "HTTP request target")->capture_default_str()->type_name("PATH");
   probe_app->add_option("--header", probe.headers, "Extra request header; repeatable")->type_name("'NAME: VALUE'");
   probe_app->add_flag("--json", probe.json, "Print JSON instead of a table");
   probe_app->footer(kExitCodes);

@@ -37,6 +37,8 @@ struct ReportOutputs {
   std::string prometheus_file;    ///< --prometheus FILE
   bool quiet = false;             ///< only the verdict and the errors
   bool redact = false;            ///< replace identifiers with placeholders
+  std::string color = "auto";     ///< --color: "auto" (a terminal, NO_COLOR empty or unset), "always" or "never"
+  std::string fail_on = "errors"; ///< --fail-on: what JUnit counts as a failure, "errors" or "warnings" too
 };
 
 /// `vnetdiag probe HOST[:PORT]...`

@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
+
+#include "reports/text_layout.hpp"
 
 namespace vnetdiag {
 
@@ -38,25 +39,56 @@ std::string http_cell(const TargetResult& r) {
   return std::string(to_string(r.http->status));
 }
 
-std::string render_check_table(const std::vector<CheckRow>& table) {
-  using Row = std::array<std::string, 7>;
-  std::vector<Row> rows{{"TARGET", "HOST:PORT", "DNS", "TCP", "TLS", "HTTP", "RESULT"}};
+namespace {
+
+// Narrower than these, a name says too little: each target then takes two lines instead of a row.
+constexpr std::size_t kNarrowestTarget = 12;
+constexpr std::size_t kNarrowestHost = 20;
+
+const std::vector<Column> kColumns{
+    {"TARGET", Fit::elide, kNarrowestTarget},
+    {"HOST:PORT", Fit::elide, kNarrowestHost},
+    {"DNS", Fit::keep},  // wrapped, its address and class fall apart over three or four lines: two lines a target read better
+    {"TCP", Fit::keep},
+    {"TLS", Fit::keep},
+    {"HTTP", Fit::keep},
+    {"RESULT", Fit::wrap},
+};
+
+/// Two lines per target, for terminals too narrow for the columns:
+///   storage.blob  ERROR VND-DNS-004  sa.blob.core.windows.net:443
+///       dns nxdomain  tcp -  tls -  http -
+/// The host name goes last, elided to what is left of the line, or on a line of its own when little is.
+std::string stacked(const std::vector<std::vector<std::string>>& rows, std::size_t width) {
+  constexpr std::size_t kIndent = 4;
+  std::string out;
+  for (const auto& r : rows) {
+    const std::string head = r[0] + "  " + r[6];
+    const std::size_t used = display_width(head) + 2;
+    if (used + kNarrowestHost <= width) {
+      out += head + "  " + elide_middle(r[1], width - used) + "\n";
+    } else {
+      out += wrap(head, width, "", kIndent);
+      out += std::string(kIndent, ' ') + elide_middle(r[1], width > kIndent ? width - kIndent : width) + "\n";
+    }
+    out += wrap(fmt::format("dns {}  tcp {}  tls {}  http {}", r[2], r[3], r[4], r[5]), width, std::string(kIndent, ' '),
+                kIndent + 2);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_check_table(const std::vector<CheckRow>& table, std::size_t width) {
+  std::vector<std::vector<std::string>> rows;
   for (const auto& row : table) {
     const auto& r = *row.result;
     std::string verdict = r.deadline ? "deadline" : healthy(r) ? "ok" : row.required ? "FAIL" : "fail (situational)";
     if (!row.verdict.empty()) verdict = row.verdict;
     rows.push_back({row.id, fmt::format("{}:{}", r.host, r.port), dns_cell(r), tcp_cell(r), tls_cell(r), http_cell(r), verdict});
   }
-  std::array<std::size_t, 7> width{};
-  for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  std::string out;
-  for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c)
-      out += c + 1 == row.size() ? row[c] : fmt::format("{:<{}}  ", row[c], width[c]);
-    out += "\n";
-  }
-  return out;
+  std::string out = fit_table(kColumns, rows, width);
+  return out.empty() ? stacked(rows, width) : out;
 }
 
 }  // namespace vnetdiag

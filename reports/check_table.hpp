@@ -22,7 +22,10 @@ std::string tcp_cell(const TargetResult& r);
 std::string tls_cell(const TargetResult& r);
 std::string http_cell(const TargetResult& r);
 
-/// Aligned columns: target, host:port, dns, tcp/proxy, tls, http, verdict.
-std::string render_check_table(const std::vector<CheckRow>& rows);
+/// Aligned columns: target, host:port, dns, tcp/proxy, tls, http, verdict. Given a width, the table fits it: long
+/// host names and target ids are elided in the middle, the result cells wrap; where even that is too wide,
+/// each target takes two lines instead ("storage.blob  ok  sa.blob.core.windows.net:443", then its phases).
+/// Width 0: no limit.
+std::string render_check_table(const std::vector<CheckRow>& rows, std::size_t width = 0);
 
 }  // namespace vnetdiag

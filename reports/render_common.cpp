@@ -104,7 +104,7 @@ std::string valid_utf8(std::string_view text) {
 
 std::string seconds(double ms) { return fmt::format("{:.3f}", ms / 1000.0); }
 
-std::string target_table(const Report& report) {
+std::string target_table(const Report& report, std::size_t width) {
   std::vector<CheckRow> rows;
   for (std::size_t i = 0; i < report.targets.size(); ++i) {
     const auto& [c, r] = report.targets[i];
@@ -117,7 +117,7 @@ std::string target_table(const Report& report) {
     }
     rows.push_back({c.id, &r, c.required, verdict});
   }
-  return render_check_table(rows);
+  return render_check_table(rows, width);
 }
 
 std::string vnet_ranges_text(const EnvironmentFacts& env) {

@@ -42,15 +42,15 @@ std::string valid_utf8(std::string_view text);
 /// Seconds with millisecond precision: "3.212".
 std::string seconds(double ms);
 
-/// The per-target table of the check command, from the report's contexts.
-std::string target_table(const Report& report);
+/// The per-target table of the check command, from the report's contexts, fitted to `width` columns (0: no limit).
+std::string target_table(const Report& report, std::size_t width = 0);
 
 /// "10.0.0.0/16 (Azure Resource Manager: VNet vnet-ml), 10.1.0.0/16 (peering with vnet-hub)", or why the ranges
 /// are unknown.
 std::string vnet_ranges_text(const EnvironmentFacts& env);
 
 /// The terminal's "Environment" block: resolvers, hosts pins, proxy, interfaces, Docker, VNet ranges,
-/// metadata and clock, from the report's facts only.
-std::string environment_block(const EnvironmentFacts& env);
+/// metadata and clock, from the report's facts only; lines wrapped at `width` columns (0: never).
+std::string environment_block(const EnvironmentFacts& env, std::size_t width = 0);
 
 }  // namespace vnetdiag

@@ -7,6 +7,7 @@
 
 #include "probes/net/address.hpp"
 #include "reports/render_common.hpp"
+#include "reports/text_layout.hpp"
 
 namespace vnetdiag {
 namespace {
@@ -88,10 +89,11 @@ std::string clock_line(double seconds) {
 
 }  // namespace
 
-std::string environment_block(const EnvironmentFacts& e) {
+std::string environment_block(const EnvironmentFacts& e, std::size_t width) {
   std::string out = "Environment\n";
+  constexpr std::size_t kValueColumn = 14;
   auto line = [&](std::string_view label, const std::string& text) {
-    out += fmt::format("  {:<12}{}\n", label, text);
+    out += wrap(text, width, fmt::format("  {:<12}", label), kValueColumn);
   };
 
   line("dns", dns_line(e));
@@ -124,7 +126,8 @@ std::string environment_block(const EnvironmentFacts& e) {
   line("metadata", metadata_line(e.imds));
   if (e.clock_skew_seconds) line("clock", clock_line(*e.clock_skew_seconds));
   if (!e.notes.empty())
-    out += fmt::format("  ({} note{} on these settings in the JSON report)\n", e.notes.size(), e.notes.size() == 1 ? "" : "s");
+    out += wrap(fmt::format("({} note{} on these settings in the JSON report)", e.notes.size(), e.notes.size() == 1 ? "" : "s"),
+                width, "  ", 3);
   return out;
 }
 

@@ -35,18 +35,29 @@ std::string xml(std::string_view raw) {
 struct Case {
   std::string classname, name;
   double ms = 0;
-  enum class State { passed, failed, skipped } state = State::passed;
+  /// error: cut short by the run's deadline, which says nothing of the target itself.
+  enum class State { passed, failed, error, skipped } state = State::passed;
   std::string type, message, text;
+  std::string system_out;  ///< findings that do not fail the case (Warnings, Information), and what follows from them
 };
 
 struct Suite {
   std::vector<Case> cases;
+  double ms = 0;           ///< its targets ran side by side: the longest one's time
   std::string system_out;  ///< what the suite's cases cannot say: the environment's notes and unreadable settings
 };
 
 std::string body_of(const Finding& f) {
   return fmt::format("{}: {}\nEvidence: {}\nFix: {}\nDocs: {}", f.code, f.title, f.evidence, f.fix, f.doc_url);
 }
+
+/// Whether a finding fails its test case: an Error always, a Warning with --fail-on warnings.
+bool fails(const Finding& f, const JunitOptions& options) {
+  return f.level == Level::error || (f.level == Level::warning && options.warnings_fail);
+}
+
+/// A finding that does not fail its case, as the case's output.
+void note(Case& k, const std::string& text) { k.system_out += (k.system_out.empty() ? "" : "\n\n") + text; }
 
 /// Which phase a finding belongs to: its own check when that phase failed, or is DNS (a wrong answer is a
 /// DNS failure even though DNS answered), or nothing failed; else the first phase that failed (the
@@ -62,7 +73,7 @@ std::size_t phase_for(const Finding& f, const std::vector<PhaseOutcome>& phases)
 
 }  // namespace
 
-std::string render_junit(const Report& input) {
+std::string render_junit(const Report& input, const JunitOptions& options) {
   Report report = input;
   remove_secrets(report);
   std::map<std::string, Suite> suites;  // by category name; std::map keeps the output order stable
@@ -71,44 +82,64 @@ std::string render_junit(const Report& input) {
     const auto& c = report.targets[i].context;
     const auto phases = phases_of(report, i);
     std::vector<Case> cases;
+    double target_ms = 0;
     for (const auto& p : phases) {
       Case k{.classname = fmt::format("vnetdiag.{}.{}", c.category, c.id), .name = std::string(p.name), .ms = p.ms};
       if (p.deadline) {
-        k.state = Case::State::skipped;
-        k.message = "cut short by the run's deadline";
+        k.state = Case::State::error;
+        k.type = "deadline";
+        k.message = fmt::format("{} cut short by the run's deadline", p.name);
       } else if (!p.passed) {
         k.state = Case::State::failed;
         k.type = "unexplained";
         k.message = fmt::format("{} failed: {}", p.name, p.detail);
         k.text = k.message;
       }
+      target_ms += p.ms;
       cases.push_back(std::move(k));
     }
     if (cases.empty()) {
       // Nothing ran for it (the deadline came first): still one case, so the target is never silently missing.
       cases.push_back({.classname = fmt::format("vnetdiag.{}.{}", c.category, c.id), .name = "dns",
-                       .state = Case::State::skipped, .message = "not probed before the deadline"});
+                       .state = Case::State::error, .type = "deadline", .message = "not probed before the run's deadline"});
     }
-    // Failures carry the finding that explains them; a symptom of an earlier phase names that finding.
+    // Failures carry the finding that explains them; a symptom of an earlier phase names that finding. A finding
+    // that does not fail (a Warning without --fail-on warnings) leaves its case passed, with the finding as output.
     std::vector<std::vector<const Finding*>> attached(cases.size());
     for (const Finding* f : findings_for(report, i)) attached[phases.empty() ? 0 : phase_for(*f, phases)].push_back(f);
     const Finding* cause = nullptr;
     for (std::size_t p = 0; p < cases.size(); ++p) {
+      auto& k = cases[p];
       if (!attached[p].empty()) {
-        auto& k = cases[p];
-        k.state = Case::State::failed;
-        k.type = attached[p].front()->code;
-        k.message = fmt::format("{}: {}", attached[p].front()->code, attached[p].front()->title);
-        k.text.clear();
-        for (const Finding* f : attached[p]) k.text += (k.text.empty() ? "" : "\n\n") + body_of(*f);
+        std::vector<const Finding*> failing;
+        for (const Finding* f : attached[p]) {
+          if (fails(*f, options)) failing.push_back(f);
+          else note(k, body_of(*f));
+        }
         if (!cause) cause = attached[p].front();
-      } else if (cases[p].state == Case::State::failed && cause) {
-        cases[p].type = cause->code;
-        cases[p].message = fmt::format("follows from {}: {}", cause->code, cases[p].message);
-        cases[p].text = body_of(*cause);
+        if (!failing.empty()) {
+          k.state = k.state == Case::State::error ? k.state : Case::State::failed;
+          k.type = failing.front()->code;
+          k.message = fmt::format("{}: {}", failing.front()->code, failing.front()->title);
+          k.text.clear();
+          for (const Finding* f : failing) k.text += (k.text.empty() ? "" : "\n\n") + body_of(*f);
+        } else if (k.state == Case::State::failed) {
+          k.state = Case::State::passed;
+        }
+      } else if (k.state == Case::State::failed && cause) {
+        const auto follows = fmt::format("follows from {}: {}", cause->code, k.message);
+        if (fails(*cause, options)) {
+          k.type = cause->code;
+          k.message = follows;
+          k.text = body_of(*cause);
+        } else {
+          k.state = Case::State::passed;
+          note(k, follows + "\n" + body_of(*cause));
+        }
       }
     }
     auto& suite = suites[c.category];
+    suite.ms = std::max(suite.ms, target_ms);
     for (auto& k : cases) suite.cases.push_back(std::move(k));
   }
 
@@ -125,55 +156,63 @@ std::string render_junit(const Report& input) {
     if (!rule.on_run) continue;
     Case k{.classname = "vnetdiag.environment", .name = std::string(rule.code)};
     auto f = std::ranges::find(report.findings, rule.code, &Finding::code);
-    if (f != report.findings.end()) {
+    if (f != report.findings.end() && fails(*f, options)) {
       k.state = Case::State::failed;
       k.type = f->code;
       k.message = fmt::format("{}: {}", f->code, f->title);
       k.text = body_of(*f);
+    } else if (f != report.findings.end()) {
+      note(k, body_of(*f));
     }
     environment.cases.push_back(std::move(k));
   }
   for (const auto& u : report.env.unusable) environment.system_out += fmt::format("could not read {}: {}\n", u.source, u.problem);
   for (const auto& n : report.env.notes) environment.system_out += fmt::format("note ({}): {}\n", n.topic, n.text);
 
-  std::size_t tests = 0, failures = 0, skipped = 0;
-  double total_ms = 0;
+  std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
   std::string body;
   for (const auto& [name, suite] : suites) {
-    std::size_t f = 0, s = 0;
-    double ms = 0;
+    std::size_t f = 0, e = 0, s = 0;
     for (const auto& k : suite.cases) {
       f += k.state == Case::State::failed;
+      e += k.state == Case::State::error;
       s += k.state == Case::State::skipped;
-      ms += k.ms;
     }
-    body += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\">\n",
-                        xml(name), suite.cases.size(), f, s, seconds(ms));
+    body += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">\n",
+                        xml(name), suite.cases.size(), f, e, s, seconds(suite.ms));
     for (const auto& k : suite.cases) {
       body += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"", xml(k.classname), xml(k.name), seconds(k.ms));
-      if (k.state == Case::State::passed) {
+      if (k.state == Case::State::passed && k.system_out.empty()) {
         body += "/>\n";
         continue;
       }
       body += ">\n";
-      if (k.state == Case::State::skipped) {
-        body += fmt::format("      <skipped message=\"{}\"/>\n", xml(k.message));
-      } else {
-        body += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", xml(k.type), xml(k.message), xml(k.text));
+      switch (k.state) {
+        case Case::State::passed: break;
+        case Case::State::skipped: body += fmt::format("      <skipped message=\"{}\"/>\n", xml(k.message)); break;
+        case Case::State::error:
+          body += fmt::format("      <error type=\"{}\" message=\"{}\"/>\n", xml(k.type), xml(k.message));
+          break;
+        case Case::State::failed:
+          body += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", xml(k.type), xml(k.message), xml(k.text));
+          break;
       }
+      if (!k.system_out.empty()) body += fmt::format("      <system-out>{}</system-out>\n", xml(k.system_out));
       body += "    </testcase>\n";
     }
     if (!suite.system_out.empty()) body += fmt::format("    <system-out>{}</system-out>\n", xml(suite.system_out));
     body += "  </testsuite>\n";
     tests += suite.cases.size();
     failures += f;
+    errors += e;
     skipped += s;
-    total_ms += ms;
   }
+  // The targets ran side by side: the run took its wall time, not the sum of theirs.
+  const double wall_ms = report.metadata.run.duration_ms > 0 ? report.metadata.run.duration_ms : report.run.ms;
   return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                     "<testsuites name=\"vnetdiag\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\">\n"
+                     "<testsuites name=\"vnetdiag\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">\n"
                      "{}</testsuites>\n",
-                     tests, failures, skipped, seconds(total_ms), body);
+                     tests, failures, errors, skipped, seconds(wall_ms), body);
 }
 
 }  // namespace vnetdiag

@@ -56,12 +56,17 @@ void family(std::string& out, std::string_view name, std::string_view type, std:
 std::string render_prometheus(const Report& input) {
   Report report = input;
   remove_secrets(report);
+  // Every series of the run says which workspace it checked, so that one dashboard serves many: its name (else its
+  // GUID) and region, empty when the run named none.
+  const auto& ws = report.metadata.workspace;
+  const std::string run = fmt::format("workspace=\"{}\",region=\"{}\"", label(!ws.name.empty() ? ws.name : ws.workspace_id),
+                                      label(ws.region));
   std::vector<std::string> success, duration;
   for (std::size_t i = 0; i < report.targets.size(); ++i) {
     const auto& [c, r] = report.targets[i];
     for (const auto& p : phases_of(report, i)) {
-      const std::string labels = fmt::format("target=\"{}\",host=\"{}\",port=\"{}\",phase=\"{}\",category=\"{}\"", label(c.id),
-                                             label(r.host), r.port, p.name, label(c.category));
+      const std::string labels = fmt::format("{},target=\"{}\",host=\"{}\",port=\"{}\",phase=\"{}\",category=\"{}\"", run,
+                                             label(c.id), label(r.host), r.port, p.name, label(c.category));
       success.push_back(fmt::format("vnetdiag_probe_success{{{}}} {}\n", labels, p.passed ? 1 : 0));
       duration.push_back(fmt::format("vnetdiag_probe_duration_seconds{{{}}} {}\n", labels, seconds(p.ms)));
     }
@@ -72,8 +77,8 @@ std::string render_prometheus(const Report& input) {
   std::vector<std::string> findings;
   for (const auto& [key, n] : counts) {
     const auto& [code, level, category] = key;
-    findings.push_back(fmt::format("vnetdiag_findings{{code=\"{}\",level=\"{}\",category=\"{}\"}} {}\n", label(code), level,
-                                   label(category), n));
+    findings.push_back(fmt::format("vnetdiag_findings{{{},code=\"{}\",level=\"{}\",category=\"{}\"}} {}\n", run, label(code),
+                                   level, label(category), n));
   }
   const double ms = report.metadata.run.duration_ms > 0 ? report.metadata.run.duration_ms : report.run.ms;
 
@@ -82,33 +87,36 @@ std::string render_prometheus(const Report& input) {
   family(out, "vnetdiag_probe_duration_seconds", "gauge", "How long a phase of a target's probe took.", duration);
   family(out, "vnetdiag_findings", "gauge", "Findings of the last run, per finding code.", findings);
   family(out, "vnetdiag_run_incomplete", "gauge", "1 when the last run hit its deadline or was interrupted.",
-         {fmt::format("vnetdiag_run_incomplete {}\n", verdict(report) == Verdict::incomplete ? 1 : 0)});
+         {fmt::format("vnetdiag_run_incomplete{{{}}} {}\n", run, verdict(report) == Verdict::incomplete ? 1 : 0)});
   family(out, "vnetdiag_run_exit_code", "gauge",
          "The exit code of the last run: 0 healthy, 1 errors, 2 warnings, 4 incomplete, 5 required targets not checked.",
-         {fmt::format("vnetdiag_run_exit_code {}\n", exit_code(report))});
+         {fmt::format("vnetdiag_run_exit_code{{{}}} {}\n", run, exit_code(report))});
   if (const auto started = epoch_seconds(report.metadata.run.started_at)) {
     family(out, "vnetdiag_last_run_timestamp_seconds", "gauge", "When the last run started, in Unix time.",
-           {fmt::format("vnetdiag_last_run_timestamp_seconds {}\n", *started)});
+           {fmt::format("vnetdiag_last_run_timestamp_seconds{{{}}} {}\n", run, *started)});
   }
   family(out, "vnetdiag_run_duration_seconds", "gauge", "How long the last run took.",
-         {fmt::format("vnetdiag_run_duration_seconds {}\n", seconds(ms))});
+         {fmt::format("vnetdiag_run_duration_seconds{{{}}} {}\n", run, seconds(ms))});
   family(out, "vnetdiag_run_targets", "gauge", "Targets probed in the last run.",
-         {fmt::format("vnetdiag_run_targets {}\n", report.targets.size())});
+         {fmt::format("vnetdiag_run_targets{{{}}} {}\n", run, report.targets.size())});
   const auto unchecked = count_unchecked(report);
   family(out, "vnetdiag_targets", "gauge",
          "Planned targets of the last run by state: probed, untested (for want of an input) or manual (no probe can "
          "check them).",
-         {fmt::format("vnetdiag_targets{{state=\"probed\",required=\"any\"}} {}\n", report.targets.size()),
-          fmt::format("vnetdiag_targets{{state=\"untested\",required=\"true\"}} {}\n", unchecked.required),
-          fmt::format("vnetdiag_targets{{state=\"untested\",required=\"false\"}} {}\n", unchecked.situational),
-          fmt::format("vnetdiag_targets{{state=\"manual\",required=\"any\"}} {}\n", unchecked.manual)});
+         {fmt::format("vnetdiag_targets{{{},state=\"probed\",required=\"any\"}} {}\n", run, report.targets.size()),
+          fmt::format("vnetdiag_targets{{{},state=\"untested\",required=\"true\"}} {}\n", run, unchecked.required),
+          fmt::format("vnetdiag_targets{{{},state=\"untested\",required=\"false\"}} {}\n", run, unchecked.situational),
+          fmt::format("vnetdiag_targets{{{},state=\"manual\",required=\"any\"}} {}\n", run, unchecked.manual)});
   std::vector<std::string> untested;
   for (const auto& u : report.unchecked)
-    untested.push_back(fmt::format("vnetdiag_target_untested{{target=\"{}\",host=\"{}\",port=\"{}\",category=\"{}\",required=\"{}\",state=\"{}\"}} 1\n",
-                                   label(u.context.id), label(u.host), u.port, label(u.context.category),
+    untested.push_back(fmt::format("vnetdiag_target_untested{{{},target=\"{}\",host=\"{}\",port=\"{}\",category=\"{}\",required=\"{}\",state=\"{}\"}} 1\n",
+                                   run, label(u.context.id), label(u.host), u.port, label(u.context.category),
                                    u.context.required ? "true" : "false", u.manual ? "manual" : "untested"));
   family(out, "vnetdiag_target_untested", "gauge", "A planned target the last run did not probe, and why not (state).",
          untested);
+  family(out, "vnetdiag_build_info", "gauge", "The vnetdiag that wrote these metrics: its version and commit (always 1).",
+         {fmt::format("vnetdiag_build_info{{version=\"{}\",commit=\"{}\"}} 1\n", label(report.metadata.tool.version),
+                      label(report.metadata.tool.commit))});
   return out;
 }
 

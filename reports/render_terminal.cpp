@@ -4,6 +4,7 @@
 #include "reports/redact.hpp"
 #include "reports/render.hpp"
 #include "reports/render_common.hpp"
+#include "reports/text_layout.hpp"
 
 namespace vnetdiag {
 namespace {
@@ -46,6 +47,22 @@ std::string level_word(Level level) {
 
 std::string plural(std::size_t n, std::string_view word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
 
+/// `wrap`, each line painted on its own: a colour never spans a line break.
+std::string painted_lines(const std::string& wrapped, std::string_view colour, bool on) {
+  if (!on) return wrapped;
+  std::string out;
+  for (std::size_t at = 0, end; (end = wrapped.find('\n', at)) != std::string::npos; at = end + 1)
+    out += paint(std::string_view(wrapped).substr(at, end - at), colour, on) + "\n";
+  return out;
+}
+
+/// Where the value of a finding's "targets:", "evidence:", "fix:" and "docs:" lines starts.
+constexpr std::size_t kValueColumn = 21;
+
+std::string labelled(std::string_view label, const std::string& text, std::size_t width) {
+  return wrap(text, width, fmt::format("{:11}{:<10}", "", label), kValueColumn);
+}
+
 }  // namespace
 
 std::string verdict_line(const Report& report) {
@@ -80,7 +97,7 @@ namespace {
 
 /// The planned targets no probe ran for: the required ones and the checks left to the user by name, the
 /// situational ones counted (they are all in the JSON report).
-std::string unchecked_section(const Report& report, bool c) {
+std::string unchecked_section(const Report& report, bool c, std::size_t width) {
   if (report.unchecked.empty()) return "";
   std::string out = "\n" + paint("Not checked", kBold, c) + "\n";
   std::size_t situational = 0;
@@ -89,10 +106,12 @@ std::string unchecked_section(const Report& report, bool c) {
       ++situational;
       continue;
     }
-    out += fmt::format("  {:<9}{}  {}:{}: {}\n", u.manual ? "BY HAND" : "REQUIRED", u.context.id, u.host, u.port, u.reason);
+    out += wrap(fmt::format("{}  {}:{}: {}", u.context.id, u.host, u.port, u.reason), width,
+                fmt::format("  {:<9}", u.manual ? "BY HAND" : "REQUIRED"), 11);
   }
   if (situational > 0)
-    out += fmt::format("  ({} not checked, listed in the JSON report)\n", plural(situational, "situational target"));
+    out += wrap(fmt::format("({} not checked, listed in the JSON report)", plural(situational, "situational target")), width,
+                "  ", 3);
   return out;
 }
 
@@ -102,7 +121,8 @@ std::string render_terminal(const Report& input, const TerminalOptions& options)
   Report report = input;
   remove_secrets(report);
   const bool c = options.colour;
-  std::string out = paint(verdict_line(report), colour_of(verdict(report)), c) + "\n";
+  const std::size_t width = options.quiet ? 0 : options.width;
+  std::string out = painted_lines(wrap(verdict_line(report), width, "", 2), colour_of(verdict(report)), c);
 
   if (options.quiet) {
     for (const auto& f : report.findings)
@@ -115,8 +135,9 @@ std::string render_terminal(const Report& input, const TerminalOptions& options)
   const auto& w = report.metadata.workspace;
   const std::string scope = !w.name.empty() ? "workspace " + w.name : !w.workspace_id.empty() ? "workspace " + w.workspace_id
                                                                                              : "required endpoints";
-  out += fmt::format("{} {}: {}{}{}\n", report.metadata.tool.name, report.metadata.tool.version, scope,
-                     w.region.empty() ? "" : " in " + w.region, w.cloud.empty() ? "" : ", " + w.cloud + " cloud");
+  out += wrap(fmt::format("{} {}: {}{}{}", report.metadata.tool.name, report.metadata.tool.version, scope,
+                          w.region.empty() ? "" : " in " + w.region, w.cloud.empty() ? "" : ", " + w.cloud + " cloud"),
+              width, "", 2);
 
   // Findings grouped by category, in the diagnose API's order; within one, errors first (as sorted).
   for (const auto& category : categories()) {
@@ -127,18 +148,18 @@ std::string render_terminal(const Report& input, const TerminalOptions& options)
         out += "\n" + paint(category.heading, kBold, c) + "\n";
         heading = true;
       }
-      out += fmt::format("  {}  {}  {}\n", paint(fmt::format("{:<7}", level_word(f.level)), colour_of(f.level), c), f.code,
-                         f.title);
-      if (!f.targets.empty()) out += fmt::format("           targets:  {}\n", fmt::join(target_names(report, f), ", "));
-      out += fmt::format("           evidence: {}\n", f.evidence);
-      out += fmt::format("           fix:      {}\n", f.fix);
-      if (!f.doc_url.empty()) out += fmt::format("           docs:     {}\n", f.doc_url);
+      const auto first = fmt::format("  {}  {}  ", paint(fmt::format("{:<7}", level_word(f.level)), colour_of(f.level), c), f.code);
+      out += wrap(f.title, width, first, display_width(first));
+      if (!f.targets.empty()) out += labelled("targets:", fmt::format("{}", fmt::join(target_names(report, f), ", ")), width);
+      out += labelled("evidence:", f.evidence, width);
+      out += labelled("fix:", f.fix, width);
+      if (!f.doc_url.empty()) out += labelled("docs:", f.doc_url, width);
     }
   }
-  out += unchecked_section(report, c);
-  if (!report.targets.empty()) out += "\n" + target_table(report);
-  out += "\n" + environment_block(report.env);
-  if (report.redacted) out += "\n(redacted: identifying values are replaced by placeholders)\n";
+  out += unchecked_section(report, c, width);
+  if (!report.targets.empty()) out += "\n" + target_table(report, width);
+  out += "\n" + environment_block(report.env, width);
+  if (report.redacted) out += "\n" + wrap("(redacted: identifying values are replaced by placeholders)", width, "", 1);
   return out;
 }
 

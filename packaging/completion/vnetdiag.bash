@@ -18,7 +18,7 @@ _vnetdiag() {
     --concurrency --dns-budget --connect-budget --proxy-budget --tls-budget --http-budget --deadline --verbose"
   local inputs="--workspace-json --config --workspace-id --region --storage-account --key-vault --acr
     --app-insights --notebook-host --compute-instance --cloud"
-  local check_only="--json --prometheus --junit --markdown --format --quiet --redact --arm-token-file"
+  local check_only="--json --prometheus --junit --markdown --format --color --fail-on --quiet --redact --arm-token-file"
   local probe_only="--json --tcp --no-http --method --path --header"
 
   # The command: the first word that is one; none means check (vnetdiag's default).
@@ -51,6 +51,14 @@ _vnetdiag() {
       ;;
     --cloud)
       mapfile -t COMPREPLY < <(compgen -W "public china usgov" -- "$cur")
+      return
+      ;;
+    --color)
+      mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur")
+      return
+      ;;
+    --fail-on)
+      mapfile -t COMPREPLY < <(compgen -W "errors warnings" -- "$cur")
       return
       ;;
     --method)

@@ -78,12 +78,12 @@ def rules_yml(rows):
         '          summary: "vnetdiag checks on {{ $labels.instance }} hit their deadline"',
         '          description: "Raise budgets_ms.deadline in /etc/vnetdiag/config.json, or look for a black-holed resolver."',
         "      - alert: VnetdiagErrors",
-        '        expr: sum by (instance) (vnetdiag_findings{level="Error"}) > 0',
+        '        expr: sum by (instance, workspace, region) (vnetdiag_findings{level="Error"}) > 0',
         "        for: 30m",
         "        labels:",
         "          severity: error",
         "        annotations:",
-        '          summary: "{{ $value }} vnetdiag Error finding(s) on {{ $labels.instance }}"',
+        '          summary: "{{ $value }} vnetdiag Error finding(s) on {{ $labels.instance }} (workspace {{ $labels.workspace }})"',
         '          description: "The report is /var/lib/vnetdiag/latest.json on that machine."',
         "  - name: vnetdiag-findings",
         "    rules:",
@@ -91,7 +91,7 @@ def rules_yml(rows):
     for r in rows:
         out += [
             f"      - alert: {alert_name(r['code'])}",
-            f"        expr: max by (instance, level) (vnetdiag_findings{{code=\"{r['code']}\"}}) > 0",
+            f"        expr: max by (instance, workspace, region, level) (vnetdiag_findings{{code=\"{r['code']}\"}}) > 0",
             "        for: 30m",
             "        labels:",
             "          severity: '{{ $labels.level | toLower }}'",

@@ -48,6 +48,27 @@ TEST_CASE("the help lists the commands and the exit codes", "[cli]") {
   }
 }
 
+TEST_CASE("every command's help names values as the man page does, without the parser's notation", "[cli]") {
+  // CLI11's own words for types, checks and defaults: "UINT:INT in [1 - 100000]=128", "TEXT:FILE", "TEXT:{text,json}".
+  const char* artefacts[] = {"TEXT", "UINT", "INT in [", ":FILE", ":{", "FLOAT", "=/etc", "=128", "=text", "=GET", "REQUIRED"};
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--help"}, {"check", "--help"},
+                                              {"targets", "--help"}, {"probe", "--help"}}) {
+    const auto r = run_vnetdiag(args);
+    INFO(args.front() << " " << args.back() << ":\n" << r.output);
+    CHECK(r.exit_code == 0);
+    for (const char* artefact : artefacts) {
+      INFO(artefact);
+      CHECK(r.output.find(artefact) == std::string::npos);
+    }
+  }
+  const auto check = run_vnetdiag({"check", "--help"});
+  CHECK_THAT(check.output, Catch::Contains("--concurrency N"));
+  CHECK_THAT(check.output, Catch::Contains("Targets probed at once, 1 to 100000 (default 128)"));
+  CHECK_THAT(check.output, Catch::Contains("--resolv-conf FILE"));
+  CHECK_THAT(check.output, Catch::Contains("--color WHEN"));
+  CHECK_THAT(check.output, Catch::Contains("--fail-on LEVEL"));
+}
+
 TEST_CASE("bad arguments get a one-line error, the usage, and exit status 3", "[cli]") {
   struct Case {
     std::vector<std::string> args;

@@ -156,10 +156,11 @@ TEST_CASE("the terminal report leads with the verdict, then each finding with it
   CHECK(finding != std::string::npos);
   CHECK(fix != std::string::npos);
   CHECK(table > fix);
-  // The target's row names the finding, not just the phases.
+  // The target's row names the finding, not just the phases. On a pipe the text is 80 columns wide, too narrow
+  // for the table's columns: each target's first line is its id, its result and its host.
   const auto row = r.output.find("\nkeyvault ");
   REQUIRE(row != std::string::npos);
-  CHECK(r.output.substr(row, r.output.find('\n', row + 1) - row).ends_with("ERROR VND-DNS-004"));
+  CHECK(r.output.substr(row + 1, r.output.find('\n', row + 1) - row - 1) == "keyvault  ERROR VND-DNS-004  vndtestkv.vault.azure.net:443");
   CHECK(r.output.find("\033[") == std::string::npos);  // no colour when the output is not a terminal
 }
 

@@ -49,7 +49,7 @@ print(f"-- {len(alerts)} alert rules and the CronJob parse")
 PY
 fi
 
-for metric in vnetdiag_probe_success vnetdiag_probe_duration_seconds vnetdiag_findings vnetdiag_run_incomplete \
+for metric in vnetdiag_probe_success vnetdiag_probe_duration_seconds vnetdiag_findings vnetdiag_run_incomplete vnetdiag_build_info \
   vnetdiag_last_run_timestamp_seconds; do
   grep -q "$metric" "$source_dir/docs/fleet.md" || fail "docs/fleet.md does not mention $metric"
 done

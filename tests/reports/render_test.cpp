@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +11,7 @@
 #include "format_tools.hpp"
 #include "reports/redact.hpp"
 #include "reports/render.hpp"
+#include "reports/text_layout.hpp"
 
 using namespace vnetdiag;
 using namespace vnetdiag::test;
@@ -149,13 +151,67 @@ TEST_CASE("JUnit: one case per target and check, failures carrying their finding
   CHECK_THAT(find("vnetdiag.storageAccount.storage.blob", "http")["message"].get<std::string>(), Catch::StartsWith("follows from VND-DNS-001"));
   CHECK(find("vnetdiag.storageAccount.storage.file.smb", "connect")["type"] == "VND-NET-003");
   CHECK_THAT(find("vnetdiag.storageAccount.storage.file.smb", "connect")["text"].get<std::string>(), Catch::Contains("Fix: Allow outbound TCP 445"));
-  CHECK(find("vnetdiag.packageRepositories.pypi", "tls")["type"] == "VND-TLS-001");
   CHECK(find("vnetdiag.others.arm", "connect")["type"] == "VND-PXY-001");
   CHECK(find("vnetdiag.packageRepositories.pypi.healthy", "tls")["state"] == "passed");
-  CHECK(find("vnetdiag.packageRepositories.conda", "dns")["state"] == "skipped");
-  CHECK(find("vnetdiag.environment", "VND-ENV-001")["state"] == "failed");
   CHECK(find("vnetdiag.environment", "VND-ENV-003")["state"] == "passed");
   CHECK(summary["failures"].get<int>() > 0);
+}
+
+TEST_CASE("JUnit: a Warning passes its case, the finding its output, unless Warnings are to fail", "[render][junit]") {
+  TempDir dir;
+  auto find = [&](const json& summary, const std::string& classname, const std::string& name) {
+    for (const auto& c : summary["cases"])
+      if (c["classname"] == classname && c["name"] == name) return c;
+    FAIL("no test case " << classname << " " << name);
+    return json();
+  };
+  // pypi's intercepted certificate (a situational target) and the clock skew are Warnings.
+  const auto by_default = junit_summary(dir, render_junit(varied().report()));
+  const auto pypi = find(by_default, "vnetdiag.packageRepositories.pypi", "tls");
+  CHECK(pypi["state"] == "passed");
+  CHECK_THAT(pypi["systemOut"].get<std::string>(), Catch::StartsWith("VND-TLS-001: "));
+  CHECK(find(by_default, "vnetdiag.environment", "VND-ENV-001")["state"] == "passed");
+  CHECK_THAT(find(by_default, "vnetdiag.environment", "VND-ENV-001")["systemOut"].get<std::string>(),
+             Catch::Contains("VND-ENV-001"));
+  // One case per Error: DNS-001 and the HTTP that follows from it, NET-003, PXY-001, and the clock's ENV-002.
+  CHECK(by_default["failures"] == 5);
+
+  const auto strict = junit_summary(dir, render_junit(varied().report(), {.warnings_fail = true}));
+  CHECK(find(strict, "vnetdiag.packageRepositories.pypi", "tls")["state"] == "failed");
+  CHECK(find(strict, "vnetdiag.packageRepositories.pypi", "tls")["type"] == "VND-TLS-001");
+  CHECK(find(strict, "vnetdiag.environment", "VND-ENV-001")["state"] == "failed");
+  CHECK(strict["failures"] == 7);
+}
+
+TEST_CASE("JUnit: a target cut by the run's deadline is an error of its own, neither a failure nor skipped",
+          "[render][junit]") {
+  TempDir dir;
+  const auto summary = junit_summary(dir, render_junit(varied().report()));
+  std::vector<json> errors;
+  for (const auto& c : summary["cases"])
+    if (c["state"] == "error") errors.push_back(c);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0]["classname"] == "vnetdiag.packageRepositories.conda");
+  CHECK(errors[0]["type"] == "deadline");
+  CHECK(errors[0]["message"] == "dns cut short by the run's deadline");
+  CHECK(summary["errors"] == 1);
+}
+
+TEST_CASE("JUnit: the run takes its wall time, not the sum of its targets' side-by-side times", "[render][junit]") {
+  TempDir dir;
+  Scenario s = varied();  // the run took 3.21 s; storage.file.smb's connect timed out after 3 s
+  s.add(target("vndtestkv.vault.azure.net").id("keyvault").category("keyVault").custom_dns().address("10.0.1.7")
+            .tcp(TcpStatus::timeout));
+  s.add(target("vndtestacr.azurecr.io").id("acr").category("containerRegistry").custom_dns().address("10.0.1.8")
+            .tcp(TcpStatus::timeout));
+  const auto summary = junit_summary(dir, render_junit(s.report()));
+  double sum = 0;
+  for (const auto& c : summary["cases"]) sum += c["time"].get<double>();
+  CHECK(sum > 9.0);                        // three 3 s timeouts, side by side
+  CHECK(summary["time"] == Approx(3.21));  // the run's own duration
+  // A suite's targets ran side by side too: it took as long as its longest target (2 ms of DNS, 3 s to time out).
+  CHECK(summary["suiteTimes"]["storageAccount"] == Approx(3.002));
+  for (const auto& [suite, time] : summary["suiteTimes"].items()) CHECK(time.get<double>() <= 3.21);
 }
 
 TEST_CASE("Prometheus text format: success and duration per target and phase, findings per code", "[render][prometheus]") {
@@ -177,6 +233,38 @@ TEST_CASE("Prometheus text format: success and duration per target and phase, fi
   const auto incomplete = parse_prometheus(render_prometheus(cut.report()));
   REQUIRE(incomplete.error.empty());
   CHECK(value_of(incomplete, "vnetdiag_run_incomplete", {}) == 1.0);
+}
+
+TEST_CASE("Prometheus: every series of the run names its workspace and region; the build is a series of its own",
+          "[render][prometheus]") {
+  const auto e = parse_prometheus(render_prometheus(varied().report()));
+  REQUIRE(e.error.empty());
+  std::size_t labelled = 0;
+  for (const auto& sample : e.samples) {
+    if (sample.name == "vnetdiag_build_info") continue;
+    INFO(sample.name);
+    CHECK(sample.labels.contains("workspace"));
+    CHECK(sample.labels.contains("region"));
+    labelled += sample.labels.contains("workspace") && sample.labels.at("workspace") == "ws" &&
+                sample.labels.contains("region") && sample.labels.at("region") == "eastus";
+  }
+  CHECK(labelled == e.samples.size() - 1);
+  CHECK(value_of(e, "vnetdiag_build_info", {{"version", "0.1.0"}, {"commit", "abcdef123456"}}) == 1.0);
+  CHECK(value_of(e, "vnetdiag_run_exit_code", {{"workspace", "ws"}, {"region", "eastus"}}) == 1.0);
+
+  // A run that named no workspace: the labels are there, empty, so every series has the same label names.
+  Scenario anonymous;
+  anonymous.add(healthy_pypi());
+  const auto a = parse_prometheus(render_prometheus(anonymous.report()));
+  REQUIRE(a.error.empty());
+  CHECK(value_of(a, "vnetdiag_run_exit_code", {{"workspace", ""}, {"region", ""}}) == 0.0);
+
+  // Only the GUID known: the GUID names it.
+  Scenario by_id;
+  by_id.workspace = {.workspace_id = "1111", .region = "westeurope"};
+  by_id.add(healthy_pypi());
+  const auto b = parse_prometheus(render_prometheus(by_id.report()));
+  CHECK(value_of(b, "vnetdiag_run_targets", {{"workspace", "1111"}, {"region", "westeurope"}}) == 1.0);
 }
 
 TEST_CASE("Prometheus label values are escaped", "[render][prometheus]") {
@@ -237,6 +325,73 @@ TEST_CASE("terminal colour only when asked, and the quiet form has only the verd
   CHECK_THAT(lines[0], Catch::StartsWith("FAILED:"));
   for (std::size_t i = 1; i < lines.size(); ++i) CHECK_THAT(lines[i], Catch::StartsWith("ERROR VND-"));
   CHECK(quiet.find("WARNING") == std::string::npos);
+}
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0, end; (end = text.find('\n', at)) != std::string::npos; at = end + 1) out.push_back(text.substr(at, end - at));
+  return out;
+}
+
+/// The lines wider than `width`, but for a link longer than the whole line, which is printed whole on a line of its
+/// own (a broken link cannot be followed).
+std::vector<std::string> too_wide(const std::string& text, std::size_t width) {
+  std::vector<std::string> out;
+  for (const auto& line : lines_of(text)) {
+    const bool lone_link = line.starts_with("https://") && line.find(' ') == std::string::npos;
+    if (display_width(line) > width && !lone_link) out.push_back(line);
+  }
+  return out;
+}
+
+/// The words of `text` before the target table: wrapping moves them between lines, never drops or splits one.
+std::vector<std::string> words_before_table(const std::string& text) {
+  std::vector<std::string> out;
+  // The table starts with its header, or, too narrow for columns, with the first target's line.
+  std::istringstream in(text.substr(0, std::min(text.find("\nTARGET"), text.find("\nstorage.blob  "))));
+  for (std::string word; in >> word;) out.push_back(word);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("terminal: at 80 and 100 columns no line is wider than the terminal, and no word is lost", "[render][terminal]") {
+  Scenario s = varied();
+  s.add(target("7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f.workspace.eastus.api.azureml.ms").id("workspace.api")
+            .expect_private("privatelink.api.azureml.ms").custom_dns().nxdomain());
+  const auto report = s.report();
+  const auto unwrapped = render_terminal(report);
+  CHECK_FALSE(too_wide(unwrapped, 100).empty());  // without a width, lines run as long as their text
+  for (const std::size_t width : {80, 100}) {
+    for (const bool colour : {false, true}) {
+      INFO("width " << width << (colour ? ", coloured" : ""));
+      const auto text = render_terminal(report, {.colour = colour, .width = width});
+      INFO(text);
+      CHECK(too_wide(text, width).empty());
+      if (!colour) CHECK(words_before_table(text) == words_before_table(unwrapped));
+    }
+  }
+  // The full name is in the JSON; the table shows its ends.
+  const auto narrow = render_terminal(report, {.width = 100});
+  CHECK_THAT(narrow, Catch::Contains("…"));
+  CHECK_THAT(render_json(report), Catch::Contains("7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f.workspace.eastus.api.azureml.ms"));
+}
+
+TEST_CASE("terminal: a finding's wrapped lines align under its text", "[render][terminal]") {
+  const auto text = render_terminal(varied().report(), {.width = 80});
+  const auto l = lines_of(text);
+  const auto fix = std::ranges::find_if(l, [](const std::string& line) { return line.starts_with("           fix:      On 10.0.0.4:53"); });
+  REQUIRE(fix != l.end());
+  REQUIRE(fix + 1 != l.end());
+  CHECK((fix + 1)->starts_with(std::string(21, ' ')));
+  CHECK((fix + 1)->at(21) != ' ');
+}
+
+TEST_CASE("terminal: the quiet form keeps one line per error, however narrow the terminal", "[render][terminal]") {
+  const auto quiet = render_terminal(varied().report(), {.quiet = true, .width = 40});
+  CHECK(lines_of(quiet).size() == 5);  // verdict + 4 errors
 }
 
 TEST_CASE("verdict lines for healthy, warnings-only and incomplete runs", "[render][terminal]") {
@@ -311,16 +466,27 @@ TEST_CASE("every judgement of the machine is a finding in the Markdown, and its 
   CHECK_THAT(text, Catch::Contains("- **Note (docker):** no docker0 interface"));
 }
 
-TEST_CASE("every judgement of the machine is a failed case in the JUnit, and its notes are the suite's output",
+TEST_CASE("every judgement of the machine is a case in the JUnit, failed as its level says, and its notes are the "
+          "suite's output",
           "[render][junit][environment]") {
   TempDir dir;
   const auto summary = junit_summary(dir, render_junit(machine_with_judgements().report()));
+  const auto strict = junit_summary(dir, render_junit(machine_with_judgements().report(), {.warnings_fail = true}));
+  auto find = [](const json& s, const std::string& code) {
+    const auto c = std::ranges::find_if(s["cases"], [&](const json& k) { return k["name"] == code; });
+    REQUIRE(c != s["cases"].end());
+    return *c;
+  };
+  // VND-ENV-007 and VND-ENV-008 are Warnings, VND-DNS-015 (rotate) Information: each its case's output by default.
   for (const auto& code : kMachineCodes) {
-    const auto c = std::ranges::find_if(summary["cases"], [&](const json& k) { return k["name"] == code; });
-    REQUIRE(c != summary["cases"].end());
-    CHECK((*c)["state"] == "failed");
-    CHECK((*c)["type"] == code);
+    INFO(code);
+    CHECK(find(summary, code)["state"] == "passed");
+    CHECK_THAT(find(summary, code)["systemOut"].get<std::string>(), Catch::StartsWith(code + ": "));
   }
+  CHECK(find(strict, "VND-ENV-007")["state"] == "failed");
+  CHECK(find(strict, "VND-ENV-007")["type"] == "VND-ENV-007");
+  CHECK(find(strict, "VND-ENV-008")["state"] == "failed");
+  CHECK(find(strict, "VND-DNS-015")["state"] == "passed");  // Information never fails
   const std::string out = summary["systemOut"]["environment"];
   CHECK_THAT(out, Catch::Contains("could not read /etc/hosts"));
   CHECK_THAT(out, Catch::Contains("note (dns): clients ask 10.0.0.4:53"));

@@ -16,21 +16,31 @@ def state(case):
     return "passed"
 
 
+def verdict(case):
+    """The element saying why the case did not pass: <failure>, <error> or <skipped>; None when it passed."""
+    for tag in ("failure", "error", "skipped"):
+        if case.find(tag) is not None:
+            return case.find(tag)
+    return None
+
+
 def main(path):
     root = ET.parse(path).getroot()
     if root.tag != "testsuites":
         raise SystemExit(f"root element is <{root.tag}>, not <testsuites>")
     cases = []
     system_out = {}
-    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for suite in root.findall("testsuite"):
         mine = [{"suite": suite.get("name"), "classname": c.get("classname"), "name": c.get("name"),
                  "time": float(c.get("time")), "state": state(c),
-                 "type": (c.find("failure").get("type") if c.find("failure") is not None else ""),
-                 "message": (c.find("failure").get("message") if c.find("failure") is not None else ""),
-                 "text": (c.find("failure").text or "" if c.find("failure") is not None else "")}
+                 "type": (verdict(c).get("type", "") if verdict(c) is not None else ""),
+                 "message": (verdict(c).get("message", "") if verdict(c) is not None else ""),
+                 "text": (verdict(c).text or "" if verdict(c) is not None else ""),
+                 "systemOut": (c.find("system-out").text or "" if c.find("system-out") is not None else "")}
                 for c in suite.findall("testcase")]
         counted = {"tests": len(mine), "failures": sum(c["state"] == "failed" for c in mine),
+                   "errors": sum(c["state"] == "error" for c in mine),
                    "skipped": sum(c["state"] == "skipped" for c in mine)}
         for key, value in counted.items():
             if int(suite.get(key)) != value:
@@ -43,7 +53,9 @@ def main(path):
     for key, value in totals.items():
         if int(root.get(key)) != value:
             raise SystemExit(f"testsuites: {key}={root.get(key)} but {value} cases")
-    print(json.dumps({"tests": totals["tests"], "failures": totals["failures"], "skipped": totals["skipped"],
+    print(json.dumps({"tests": totals["tests"], "failures": totals["failures"], "errors": totals["errors"],
+                      "skipped": totals["skipped"], "time": float(root.get("time")),
+                      "suiteTimes": {s.get("name"): float(s.get("time")) for s in root.findall("testsuite")},
                       "cases": cases, "systemOut": system_out}))
 
 
