@@ -26,6 +26,15 @@ bool is_captured_header(std::string_view name) {
   return false;
 }
 
+std::vector<std::pair<std::string, std::string>> captured_headers(const bhttp::fields& fields) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& field : fields) {
+    if (is_captured_header(field.name_string()))
+      out.emplace_back(std::string(field.name_string()), std::string(field.value().substr(0, kHeaderValueLimit)));
+  }
+  return out;
+}
+
 bhttp::request<bhttp::empty_body> make_request(const HttpRequest& spec, const std::string& host, std::uint16_t port,
                                                bool tls) {
   bhttp::request<bhttp::empty_body> request;
