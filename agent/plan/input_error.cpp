@@ -132,6 +132,10 @@ Parsed<nlohmann::json> parse_json_text(std::string_view text, std::string_view s
     const auto p = position_of(text, e.byte == 0 ? 0 : e.byte - 1);
     // The explanation quotes the offending input ("last read: ..."), which may hold terminal escapes.
     return InputError{source, p.line, p.column, "", "invalid JSON: " + sanitized(explanation(e.what()))};
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double ("1e999") is refused with out_of_range, not parse_error, and without a
+    // position; uncaught, it ended the program instead of naming the file (found by fuzzing).
+    return InputError{source, 0, 0, "", "invalid JSON: " + sanitized(explanation(e.what()))};
   }
 }
 

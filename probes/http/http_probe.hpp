@@ -21,6 +21,9 @@ namespace bhttp = boost::beast::http;
 /// The response headers a diagnosis reads; anything else is left out of the evidence.
 bool is_captured_header(std::string_view name);
 
+/// The captured response headers, in arrival order, each value cut at kHeaderValueLimit.
+std::vector<std::pair<std::string, std::string>> captured_headers(const bhttp::fields& fields);
+
 /// Headers are cut at this size: a hostile or broken server cannot grow the probe without bound.
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 /// Each captured header value is cut at this length.
@@ -93,11 +96,7 @@ boost::asio::awaitable<HttpEvidence> exchange(Stream& stream, Deadline& deadline
   const auto& response = parser.get();
   out.code = static_cast<int>(response.result_int());
   out.reason = std::string(response.reason());
-  for (const auto& field : response) {
-    if (is_captured_header(field.name_string()))
-      out.headers.emplace_back(std::string(field.name_string()),
-                               std::string(field.value().substr(0, kHeaderValueLimit)));
-  }
+  out.headers = captured_headers(response);
 
   std::string body(body_cap, '\0');
   std::size_t got = 0;

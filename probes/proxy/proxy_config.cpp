@@ -81,6 +81,10 @@ std::optional<ProxyUrl> ProxyUrl::parse(std::string_view text, std::string* erro
     auto close = rest.find(']');
     if (close == std::string_view::npos) return fail("unterminated [IPv6] host in proxy URL");
     out.host = std::string(rest.substr(1, close - 1));
+    // Brackets hold an IPv6 literal and nothing else, as in curl. Taken as a host, "[proxy:1]" would be
+    // connected to, and printed by masked(), as a name with a colon in it (found by fuzzing).
+    if (const auto ip = IpAddress::parse(out.host); !ip || !ip->v6)
+      return fail("the [bracketed] proxy host is not an IPv6 address");
     auto after = rest.substr(close + 1);
     if (!after.empty()) {
       if (!after.starts_with(':')) return fail("unexpected text after ] in proxy URL");

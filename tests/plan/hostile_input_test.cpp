@@ -57,6 +57,13 @@ TEST_CASE("a syntax error is located at its line and column", "[plan][hostile]")
   CHECK(e.to_string().starts_with("ws.json:3:15: invalid JSON: "));
 }
 
+TEST_CASE("a number too large for a double is an input error naming the file, in both documents", "[plan][hostile]") {
+  auto e = error_of(parse_workspace_json("{\"name\": \"ws\", \"x\": 1e999}", "ws.json"));
+  CHECK(e.to_string() == "ws.json: invalid JSON: number overflow parsing '1e999'");
+  e = error_of(parse_config("// vnetdiag\n{\"vnet\": [], \"budgets\": -2e400}", "vnetdiag.jsonc"));
+  CHECK(e.to_string() == "vnetdiag.jsonc: invalid JSON: number overflow parsing '-2e400'");
+}
+
 TEST_CASE("empty input, a bare array and binary garbage are refused", "[plan][hostile]") {
   auto e = error_of(parse_workspace_json("", "<stdin>"));
   CHECK(e.source == "<stdin>");

@@ -295,4 +295,6 @@ TEST_CASE("only an absolute https redirect to another host or port is followed",
   CHECK_FALSE(http::redirect_target(answer(307, "http://other.test/"), origin));
   CHECK_FALSE(http::redirect_target(answer(307, "https://mcr.microsoft.com/other"), origin));
   CHECK_FALSE(http::redirect_target(answer(307, "not a url"), origin));
+  CHECK_FALSE(http::redirect_target(answer(302, "https:?"), origin));  // no host, and no abort either
+  CHECK_FALSE(http::redirect_target(answer(302, "https:/other.test/"), origin));
 }

@@ -86,6 +86,9 @@ TEST_CASE("proxy URLs parse as curl reads them, and print with the password mask
   CHECK(p->basic_authorization() == "Basic c3ZjQGNvcnA6cEBzcw==");
   CHECK(ProxyUrl::parse("proxy.corp", &why)->port == 1080);  // curl's default
   CHECK(ProxyUrl::parse("http://[fd00::1]:8080/", &why)->masked() == "http://[fd00::1]:8080");
+  CHECK_FALSE(ProxyUrl::parse("http://[proxy.corp:1]:3128", &why));  // brackets hold an IPv6 address only
+  CHECK(why == "the [bracketed] proxy host is not an IPv6 address");
+  CHECK_FALSE(ProxyUrl::parse("http://[10.0.0.9]:3128", &why));
   CHECK_FALSE(ProxyUrl::parse("socks5://proxy:1080", &why));
   CHECK(why.find("socks5") != std::string::npos);
   CHECK_FALSE(ProxyUrl::parse("http://user:pa/ss@proxy:3128", &why));  // an unencoded '/' ends the authority
