@@ -11,6 +11,7 @@
 
 using namespace vnetdiag;
 using namespace vnetdiag::test;
+using vnetdiag::testing::read_file;
 namespace fs = std::filesystem;
 
 namespace {

@@ -17,6 +17,7 @@
 
 using namespace vnetdiag;
 using namespace vnetdiag::test;
+using vnetdiag::testing::read_file;
 namespace fs = std::filesystem;
 using Kind = ReportDestination::Kind;
 
