@@ -64,10 +64,15 @@ std::size_t first_too_deep(std::string_view text, int limit, bool comments) {
 }
 
 // nlohmann messages start "[json.exception.parse_error.101] parse error at line 1, column 5: "; the
-// position is reported separately, so keep only the explanation.
+// position is reported separately, so keep only the explanation ("number overflow parsing '1e999'" for
+// out_of_range, which has no position).
 std::string explanation(const std::string& what) {
-  const auto colon = what.find(": ");
-  return colon == std::string::npos ? what : what.substr(colon + 2);
+  std::string_view text = what;
+  if (text.starts_with("[json.exception."))
+    if (const auto end = text.find("] "); end != std::string_view::npos) text.remove_prefix(end + 2);
+  if (text.starts_with("parse error"))
+    if (const auto colon = text.find(": "); colon != std::string_view::npos) text.remove_prefix(colon + 2);
+  return std::string(text);
 }
 
 }  // namespace
