@@ -45,13 +45,19 @@ std::optional<Match> tls_name_mismatch(const TargetView& v) {
                                    v.result.used_address.empty() ? std::string("the proxy's peer") : v.result.used_address, names)};
 }
 
+/// "host:port: status (detail)": for outcomes whose status says what happened.
+Match status_of(const TargetResult& r) {
+  const auto& t = *r.tls;
+  return Match{"", {}, fmt::format("{}: {}{}", endpoint(r), to_string(t.status), t.detail.empty() ? "" : " (" + t.detail + ")")};
+}
+
 std::optional<Match> tls_cut(const TargetView& v) {
   const auto& t = v.result.tls;
   if (!t) return std::nullopt;
   using enum TlsStatus;
   if (t->status != reset && t->status != handshake_failed && t->status != handshake_timeout && t->status != not_tls)
     return std::nullopt;
-  return Match{"", {}, fmt::format("{}: {}{}", endpoint(v.result), to_string(t->status), t->detail.empty() ? "" : " (" + t->detail + ")")};
+  return status_of(v.result);
 }
 
 /// "host: <what>, <n> certificates up to <issuer>": the chain's shape, for the limits that are not about its issuer.
@@ -77,7 +83,7 @@ std::optional<Match> tls_certificate_invalid(const TargetView& v) {
 std::optional<Match> tls_protocol_version(const TargetView& v) {
   const auto& t = v.result.tls;
   if (!t || t->status != TlsStatus::protocol_version) return std::nullopt;
-  return Match{"", {}, fmt::format("{}: {}{}", endpoint(v.result), to_string(t->status), t->detail.empty() ? "" : " (" + t->detail + ")")};
+  return status_of(v.result);
 }
 
 std::optional<Match> tls_client_cert(const TargetView& v) {
